@@ -1,0 +1,67 @@
+"""``callback_model_checkpoint()`` with the file names and ``period=`` the workshops use.
+
+Keras 3 accepts ``.keras`` and ``.h5`` model files; R workshop code also writes
+``"models/bin_model.{epoch:02d}-{val_loss:.2f}.hdf5"`` and passes ``period = 1``.
+
+R: ``callback_model_checkpoint("m.{epoch:02d}.hdf5", period = 1)``
+Python: ``callback_model_checkpoint("m.{epoch:02d}.hdf5", period=1)``
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+from . import _keras
+from .arguments import as_int, deprecated
+from .errors import InvalidValueError
+
+__all__ = ["model_checkpoint"]
+
+
+@lru_cache(maxsize=1)
+def _checkpoint_class() -> type:
+    base = _keras.keras().callbacks.ModelCheckpoint
+
+    class RModelCheckpoint(base):  # type: ignore[misc, valid-type]
+        """ModelCheckpoint that saves every ``period`` epochs and accepts ``.hdf5`` names."""
+
+        def __init__(self, filepath: str, period: int = 1, **kwargs: Any) -> None:
+            accepted = filepath if filepath.endswith((".keras", ".h5")) else filepath + ".keras"
+            super().__init__(accepted, **kwargs)
+            self.filepath = filepath
+            self.period = period
+
+        def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+            if (epoch + 1) % self.period == 0:
+                super().on_epoch_end(epoch, logs)
+
+    return RModelCheckpoint
+
+
+def model_checkpoint(r_name: str, kwargs: dict[str, Any]) -> Any:
+    """Build the checkpoint callback from R-style arguments (see module docstring)."""
+    kwargs = dict(kwargs)
+    filepath = os.fspath(kwargs.pop("filepath"))
+    period = kwargs.pop("period", None)
+    weights_only = bool(kwargs.get("save_weights_only", False))
+    if weights_only and not filepath.endswith(".weights.h5"):
+        raise InvalidValueError(
+            f"{r_name}(): with save_weights_only=True the `filepath` must end in "
+            f"'.weights.h5' (Keras 3's weights format), got {filepath!r}; e.g. "
+            f"{os.path.splitext(filepath)[0]}.weights.h5"
+        )
+    if not weights_only and not filepath.endswith((".keras", ".h5", ".hdf5")):
+        raise InvalidValueError(
+            f"{r_name}(): `filepath` must end in '.keras' (recommended), '.h5' or '.hdf5', "
+            f"got {filepath!r}"
+        )
+    if period is not None:
+        deprecated(r_name, "period", "save_freq ('epoch' saves every epoch)", stacklevel=5)
+        period = as_int(period, r_name, "period")
+        if period < 1:
+            raise InvalidValueError(f"{r_name}(): `period` must be >= 1, got {period}")
+    if (period or 1) == 1 and not filepath.endswith(".hdf5"):
+        return _keras.keras().callbacks.ModelCheckpoint(filepath, **kwargs)
+    return _checkpoint_class()(filepath, period=period or 1, **kwargs)

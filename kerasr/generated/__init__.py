@@ -1,0 +1,1 @@
+"""Generated R-named families (see tools/generate_api.py)."""

@@ -1,0 +1,495 @@
+"""Training verbs: compile, fit, evaluate, predict and friends, with R keras 2's defaults.
+
+R: ``model %>% compile(optimizer = "sgd", loss = "mse"); history <- model %>% fit(x, y)``
+Python: ``model >> compile(optimizer="sgd", loss="mse"); history = model >> fit(x, y)``
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from typing import Any
+
+import numpy as np
+
+from . import _keras
+from .arguments import deprecated
+from .data_checks import as_model_data, check_finite, check_input_width, check_rows
+from .errors import InvalidValueError, did_you_mean
+from .factories import is_factory
+from .models import MODEL
+from .named_list import NamedList
+from .options import get_option
+from .pipe import verb
+
+__all__ = [
+    "compile",
+    "evaluate",
+    "evaluate_generator",
+    "fit",
+    "fit_generator",
+    "predict",
+    "predict_classes",
+    "predict_generator",
+    "predict_on_batch",
+    "predict_proba",
+    "resolve_verbose",
+    "test_on_batch",
+    "train_on_batch",
+]
+
+
+# -- progress output ------------------------------------------------------------------
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    if shell is None:
+        return False
+    try:
+        ip = shell.get_ipython()  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
+def resolve_verbose(verbose: Any) -> int:
+    """R's ``verbose`` to Keras's: "auto" gives a bar in a terminal, one line per epoch in
+    notebooks and logs, silence under pytest (option ``keras.fit_verbose`` overrides)."""
+    if verbose is None or verbose == "auto":
+        verbose = get_option("keras.fit_verbose", "auto")
+    if verbose is True:
+        return 1 if sys.stdout.isatty() else 2
+    if verbose is False:
+        return 0
+    if verbose == "auto":
+        if "PYTEST_CURRENT_TEST" in os.environ:
+            return 0
+        if _in_notebook():
+            return 2
+        return 1 if sys.stdout.isatty() else 2
+    if verbose in (0, 1, 2):
+        return int(verbose)
+    raise InvalidValueError(
+        f"`verbose` must be 'auto', True/False or 0, 1, 2, got {verbose!r}"
+    )
+
+
+# -- compile ----------------------------------------------------------------------------
+def _known(module: Any, base: type) -> list[str]:
+    names = set()
+    for name in dir(module):
+        obj = getattr(module, name)
+        if name.startswith("_") or name in {"get", "serialize", "deserialize"}:
+            continue
+        if isinstance(obj, type) and issubclass(obj, base) and obj is not base:
+            names.add(name.lower())
+        elif callable(obj) and not isinstance(obj, type) and name.islower():
+            names.add(name)
+    return sorted(names)
+
+
+def _resolve(kind: str, value: Any, module: Any, base: type, family: str) -> Any:
+    if is_factory(value, family):
+        return value()
+    if not isinstance(value, str):
+        return value
+    special = {"metrics": {"accuracy", "acc", "crossentropy", "ce"}}.get(kind, set())
+    if value in special:
+        return value
+    try:
+        module.get(value)
+    except (ValueError, TypeError, KeyError):
+        known = _known(module, base)
+        extra = {"losses": ["mse", "mae", "mape", "msle"], "metrics": ["mse", "mae", "mape",
+                 "msle", "accuracy", "acc"]}.get(kind, [])
+        known = sorted(set(known) | set(extra))
+        raise InvalidValueError(
+            f"compile(): unknown {kind[:-1] if kind != 'losses' else 'loss'} {value!r}"
+            f"{did_you_mean(value, known)} (valid strings include: {', '.join(known[:20])}"
+            f"{', ...' if len(known) > 20 else ''})"
+        ) from None
+    return value
+
+
+@verb(MODEL)
+def compile(
+    object: Any,
+    optimizer: Any = "rmsprop",
+    loss: Any = None,
+    metrics: Any = None,
+    loss_weights: Any = None,
+    weighted_metrics: Any = None,
+    run_eagerly: bool = False,
+    steps_per_execution: int = 1,
+    jit_compile: Any = "auto",
+    auto_scale_loss: bool = True,
+) -> Any:
+    """Configure the model for training, in place; returns the model.
+
+    ``metrics`` takes a string or a list; ``loss``/``metrics`` also take kerasr's
+    ``loss_*``/``metric_*`` functions uncalled, as R code passes them.
+
+    R: ``model %>% compile(optimizer = optimizer_sgd(lr = 0.01), loss = "mse", metrics = c("mae"))``
+    Python: ``model >> compile(optimizer=optimizer_sgd(learning_rate=0.01), loss="mse", metrics="mae")``
+    """
+    k = _keras.keras()
+    optimizer = _resolve("optimizers", optimizer, k.optimizers, k.optimizers.Optimizer,
+                         "optimizers")
+    if isinstance(loss, (list, tuple)):
+        loss = [_resolve("losses", v, k.losses, k.losses.Loss, "losses") for v in loss]
+    elif isinstance(loss, dict):
+        loss = {n: _resolve("losses", v, k.losses, k.losses.Loss, "losses")
+                for n, v in loss.items()}
+    else:
+        loss = _resolve("losses", loss, k.losses, k.losses.Loss, "losses")
+    metrics = _metrics_list(metrics)
+    weighted_metrics = _metrics_list(weighted_metrics)
+    object.compile(
+        optimizer=optimizer,
+        loss=loss,
+        metrics=metrics,
+        loss_weights=loss_weights,
+        weighted_metrics=weighted_metrics,
+        run_eagerly=run_eagerly,
+        steps_per_execution=steps_per_execution,
+        jit_compile=jit_compile,
+        auto_scale_loss=auto_scale_loss,
+    )
+    return object
+
+
+def _metrics_list(metrics: Any) -> Any:
+    k = _keras.keras()
+    if metrics is None:
+        return None
+
+    def one(m: Any) -> Any:
+        return _resolve("metrics", m, k.metrics, k.metrics.Metric, "metrics")
+
+    if isinstance(metrics, dict):
+        return {n: ([one(v) for v in m] if isinstance(m, (list, tuple)) else one(m))
+                for n, m in metrics.items()}
+    if isinstance(metrics, NamedList):
+        return {n: one(v) for n, v in metrics.items()}
+    if isinstance(metrics, (list, tuple)):
+        return [one(m) for m in metrics]
+    return [one(metrics)]
+
+
+# -- fit --------------------------------------------------------------------------------
+def _check_compiled(function: str, model: Any) -> None:
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        raise InvalidValueError(
+            f"{function}(): the model is not compiled; call "
+            f"`model >> compile(optimizer=..., loss=...)` before {function}()"
+        )
+
+
+def _check_xy(function: str, model: Any, x: Any, y: Any) -> None:
+    check_rows(function, x, y)
+    check_finite(function, "x", x)
+    check_finite(function, "y", y)
+    check_input_width(function, model, x)
+
+
+def _callbacks(callbacks: Any) -> list[Any]:
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, (list, tuple, NamedList)):
+        return list(callbacks)
+    return [callbacks]
+
+
+def _validation_data(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (NamedList, list)):
+        value = tuple(value)
+    if isinstance(value, tuple):
+        return tuple(as_model_data(v) for v in value)
+    return value
+
+
+@verb(MODEL, data_first=True)
+def fit(
+    object: Any,
+    x: Any = None,
+    y: Any = None,
+    batch_size: int | None = None,
+    epochs: int = 10,
+    verbose: Any = "auto",
+    callbacks: Any = None,
+    view_metrics: Any = "auto",
+    validation_split: float = 0.0,
+    validation_data: Any = None,
+    shuffle: bool = True,
+    class_weight: Any = None,
+    sample_weight: Any = None,
+    initial_epoch: int = 0,
+    steps_per_epoch: int | None = None,
+    validation_steps: int | None = None,
+    validation_batch_size: int | None = None,
+    validation_freq: int = 1,
+) -> Any:
+    """Train the model in place for ``epochs`` (default 10, batch 32, as R keras 2); returns
+    the training history. Calling fit again continues from the current weights.
+
+    Interrupting (Ctrl-C, notebook stop) keeps the weights trained so far and returns the
+    history of the completed epochs, with a warning.
+
+    R: ``history <- model %>% fit(x, y, epochs = 20, validation_split = 0.2)``
+    Python: ``history = model >> fit(x, y, epochs=20, validation_split=0.2)``
+    """
+    from .history import TrainingHistory
+
+    _check_compiled("fit", object)
+    x = as_model_data(x)
+    y = as_model_data(y)
+    _check_xy("fit", object, x, y)
+    epochs = int(epochs)
+    if epochs < 1:
+        raise InvalidValueError(f"fit(): `epochs` must be at least 1, got {epochs}")
+    if batch_size is not None:
+        batch_size = int(batch_size)
+    if isinstance(class_weight, NamedList):
+        class_weight = {int(n): v for n, v in class_weight.items()}
+    k = _keras.keras()
+    verbose_level = resolve_verbose(verbose)
+    recorder = k.callbacks.History()
+    cbs = _callbacks(callbacks) + [recorder]
+    if _view_metrics_on(view_metrics, epochs - int(initial_epoch)):
+        from .history_live import live_metrics_callback
+
+        cbs.append(live_metrics_callback(epochs=epochs))
+    try:
+        object.fit(
+            x=x,
+            y=y,
+            batch_size=batch_size,
+            epochs=epochs,
+            verbose=verbose_level,
+            callbacks=cbs,
+            validation_split=validation_split,
+            validation_data=_validation_data(validation_data),
+            shuffle=shuffle,
+            class_weight=class_weight,
+            sample_weight=sample_weight,
+            initial_epoch=int(initial_epoch),
+            steps_per_epoch=steps_per_epoch,
+            validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size,
+            validation_freq=validation_freq,
+        )
+    except KeyboardInterrupt:
+        done = len(getattr(recorder, "epoch", []) or [])
+        warnings.warn(
+            f"fit(): interrupted after {done} of {epochs - int(initial_epoch)} epochs; the "
+            f"model keeps the weights trained so far and the returned history covers the "
+            f"{done} completed epochs. Call fit() again to continue training.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        if not getattr(recorder, "params", None):
+            recorder.params = {"verbose": verbose_level, "epochs": epochs, "steps": None}
+        if not hasattr(recorder, "history"):
+            recorder.history = {}
+    return TrainingHistory.from_keras(recorder)
+
+
+def _view_metrics_on(view_metrics: Any, epochs: int) -> bool:
+    if view_metrics == "auto":
+        view_metrics = get_option("keras.view_metrics", "auto")
+    if view_metrics == "auto":
+        return epochs > 1 and _in_notebook()
+    return bool(view_metrics)
+
+
+# -- evaluate / predict -----------------------------------------------------------------
+@verb(MODEL, data_first=True)
+def evaluate(
+    object: Any,
+    x: Any = None,
+    y: Any = None,
+    batch_size: int | None = None,
+    verbose: Any = "auto",
+    sample_weight: Any = None,
+    steps: int | None = None,
+    callbacks: Any = None,
+) -> NamedList:
+    """Loss and metrics on data, as a named list (``$loss``, ``$accuracy``...).
+
+    R: ``model %>% evaluate(x_test, y_test)``
+    Python: ``model >> evaluate(x_test, y_test)``; ``loss, acc = model >> evaluate(x, y)``
+    """
+    _check_compiled("evaluate", object)
+    x = as_model_data(x)
+    y = as_model_data(y)
+    _check_xy("evaluate", object, x, y)
+    result = object.evaluate(
+        x=x, y=y, batch_size=batch_size, verbose=resolve_verbose(verbose),
+        sample_weight=sample_weight, steps=steps, callbacks=_callbacks(callbacks),
+        return_dict=True,
+    )
+    return NamedList({name: float(np.asarray(v)) for name, v in result.items()})
+
+
+@verb(MODEL, data_first=True)
+def predict(
+    object: Any,
+    x: Any,
+    batch_size: int | None = None,
+    verbose: Any = "auto",
+    steps: int | None = None,
+    callbacks: Any = None,
+) -> Any:
+    """Predictions as a NumPy array (a list or dict of arrays for multi-output models).
+
+    R: ``model %>% predict(x_test)``
+    Python: ``model >> predict(x_test)``
+    """
+    x = as_model_data(x)
+    check_input_width("predict", object, x)
+    check_finite("predict", "x", x)
+    return object.predict(
+        x, batch_size=batch_size, verbose=resolve_verbose(verbose), steps=steps,
+        callbacks=_callbacks(callbacks),
+    )
+
+
+@verb(MODEL, data_first=True)
+def predict_on_batch(object: Any, x: Any) -> Any:
+    """Predictions for one batch of samples, as a NumPy array.
+
+    R: ``predict_on_batch(model, x)``
+    Python: ``predict_on_batch(model, x)``
+    """
+    x = as_model_data(x)
+    check_input_width("predict_on_batch", object, x)
+    return object.predict_on_batch(x)
+
+
+def _scalar_or_list(result: Any) -> Any:
+    if isinstance(result, dict):
+        values = NamedList({n: float(np.asarray(v)) for n, v in result.items()})
+        return values[0] if len(values) == 1 else values
+    return float(np.asarray(result))
+
+
+@verb(MODEL, data_first=True)
+def train_on_batch(
+    object: Any, x: Any, y: Any = None, sample_weight: Any = None, class_weight: Any = None
+) -> Any:
+    """One gradient update on one batch; the loss (or a named list with metrics).
+
+    R: ``train_on_batch(model, x, y)``
+    Python: ``train_on_batch(model, x, y)``
+    """
+    _check_compiled("train_on_batch", object)
+    x, y = as_model_data(x), as_model_data(y)
+    _check_xy("train_on_batch", object, x, y)
+    return _scalar_or_list(object.train_on_batch(
+        x, y, sample_weight=sample_weight, class_weight=class_weight, return_dict=True
+    ))
+
+
+@verb(MODEL, data_first=True)
+def test_on_batch(object: Any, x: Any, y: Any = None, sample_weight: Any = None) -> Any:
+    """Loss (or a named list with metrics) on one batch, without updating the weights.
+
+    R: ``test_on_batch(model, x, y)``
+    Python: ``test_on_batch(model, x, y)``
+    """
+    _check_compiled("test_on_batch", object)
+    x, y = as_model_data(x), as_model_data(y)
+    _check_xy("test_on_batch", object, x, y)
+    return _scalar_or_list(
+        object.test_on_batch(x, y, sample_weight=sample_weight, return_dict=True)
+    )
+
+
+# -- removed-but-used verbs -------------------------------------------------------------
+@verb(MODEL, data_first=True)
+def predict_proba(object: Any, x: Any, batch_size: int | None = None, verbose: Any = 0,
+                  steps: int | None = None) -> Any:
+    """Deprecated (removed from TensorFlow 2.6): probabilities, i.e. ``predict()``.
+
+    R: ``predict_proba(model, x)``
+    Python: ``predict(model, x)``
+    """
+    deprecated("predict_proba", "predict_proba()", "predict()")
+    return predict(object, x, batch_size=batch_size, verbose=verbose, steps=steps)
+
+
+@verb(MODEL, data_first=True)
+def predict_classes(object: Any, x: Any, batch_size: int | None = None, verbose: Any = 0,
+                    steps: int | None = None) -> Any:
+    """Deprecated (removed from TensorFlow 2.6): 0-based class indices.
+
+    Softmax outputs give the argmax; a single sigmoid output gives ``prob > 0.5``.
+
+    R: ``predict_classes(model, x)``
+    Python: ``predict(model, x).argmax(axis=-1)`` (or ``(predict(model, x) > 0.5).astype(int)``)
+    """
+    deprecated("predict_classes", "predict_classes()",
+               "predict(model, x).argmax(axis=-1), or (predict(model, x) > 0.5).astype(int) "
+               "for a sigmoid output")
+    probs = predict(object, x, batch_size=batch_size, verbose=verbose, steps=steps)
+    if probs.ndim >= 2 and probs.shape[-1] > 1:
+        return probs.argmax(axis=-1).astype("int32")
+    return (probs > 0.5).astype("int32").reshape(len(probs), -1)[:, 0]
+
+
+@verb(MODEL)
+def fit_generator(
+    object: Any,
+    generator: Any,
+    steps_per_epoch: int | None = None,
+    epochs: int = 1,
+    verbose: Any = "auto",
+    callbacks: Any = None,
+    view_metrics: Any = "auto",
+    validation_data: Any = None,
+    validation_steps: int | None = None,
+    class_weight: Any = None,
+    max_queue_size: int = 10,
+    workers: int = 1,
+    initial_epoch: int = 0,
+) -> Any:
+    """Deprecated: ``fit()`` now accepts generators.
+
+    R: ``model %>% fit_generator(gen, steps_per_epoch = 100, epochs = 30)``
+    Python: ``model >> fit(gen, steps_per_epoch=100, epochs=30)``
+    """
+    deprecated("fit_generator", "fit_generator()", "fit(), which now accepts generators")
+    return fit(object, generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+               verbose=verbose, callbacks=callbacks, view_metrics=view_metrics,
+               validation_data=validation_data, validation_steps=validation_steps,
+               class_weight=class_weight, initial_epoch=initial_epoch)
+
+
+@verb(MODEL)
+def evaluate_generator(object: Any, generator: Any, steps: int | None = None,
+                       max_queue_size: int = 10, workers: int = 1,
+                       callbacks: Any = None) -> NamedList:
+    """Deprecated: ``evaluate()`` now accepts generators.
+
+    R: ``evaluate_generator(model, gen, steps = 18)``
+    Python: ``evaluate(model, gen, steps=18)``
+    """
+    deprecated("evaluate_generator", "evaluate_generator()",
+               "evaluate(), which now accepts generators")
+    return evaluate(object, generator, steps=steps, callbacks=callbacks)
+
+
+@verb(MODEL)
+def predict_generator(object: Any, generator: Any, steps: int | None = None,
+                      max_queue_size: int = 10, workers: int = 1, verbose: Any = 0,
+                      callbacks: Any = None) -> Any:
+    """Deprecated: ``predict()`` now accepts generators.
+
+    R: ``predict_generator(model, gen, steps = 18)``
+    Python: ``predict(model, gen, steps=18)``
+    """
+    deprecated("predict_generator", "predict_generator()",
+               "predict(), which now accepts generators")
+    return predict(object, generator, steps=steps, verbose=verbose, callbacks=callbacks)

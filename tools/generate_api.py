@@ -1,0 +1,263 @@
+"""Generate kerasr's R-named families from Keras's own classes.
+
+Writes ``kerasr/generated/{layers,optimizers,losses,metrics,callbacks,regularizers,
+initializers,constraints}.py``: one function per public Keras class, with an explicit
+signature (Keras's arguments and defaults, R's exceptions from ``kerasr/r_names.py``) and a
+docstring, so help(), IDEs and the API docs see real parameters.
+
+    python tools/generate_api.py           # rewrite the modules
+    python tools/generate_api.py --check   # exit 1 if regenerating would change them
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import inspect
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kerasr import r_names  # noqa: E402
+
+OUT = ROOT / "kerasr" / "generated"
+
+BASES = {
+    "layers": ("layers", "Layer"),
+    "optimizers": ("optimizers", "Optimizer"),
+    "losses": ("losses", "Loss"),
+    "metrics": ("metrics", "Metric"),
+    "callbacks": ("callbacks", "Callback"),
+    "regularizers": ("regularizers", "Regularizer"),
+    "initializers": ("initializers", "Initializer"),
+    "constraints": ("constraints", "Constraint"),
+}
+
+
+def keras_classes(family: str) -> list[tuple[str, type]]:
+    """Public classes of a Keras family, one entry per class (aliases removed)."""
+    import keras
+
+    module = getattr(keras, BASES[family][0])
+    base = getattr(module, BASES[family][1])
+    seen: dict[type, str] = {}
+    for name in sorted(dir(module)):
+        obj = getattr(module, name)
+        if not (isinstance(obj, type) and issubclass(obj, base)) or not name[0].isupper():
+            continue
+        current = seen.get(obj)
+        preferred = obj.__name__ if obj.__name__ == name else name
+        if current is None or (name == obj.__name__) or (
+            current != obj.__name__ and len(name) < len(current)
+        ):
+            seen[obj] = preferred
+    return sorted(((name, cls) for cls, name in seen.items()), key=lambda item: item[0])
+
+
+def literal(value: Any) -> str | None:
+    text = repr(value)
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return text
+
+
+def first_line(cls: type) -> str:
+    doc = inspect.getdoc(cls) or f"Keras {cls.__name__}."
+    line = doc.strip().splitlines()[0].strip().replace("\\", "\\\\").replace('"""', "'''")
+    return line if line.endswith(".") else line + "."
+
+
+def parameters(family: str, name: str, cls: type) -> list[tuple[str, str]]:
+    """(argument, default source) pairs of the generated signature, target excluded."""
+    signature = inspect.signature(cls.__init__)
+    defaults = r_names.R_DEFAULTS.get(family, {}).get(name, {})
+    renames = {v: k for k, v in r_names.R_ARG_NAMES.get(family, {}).get(name, {}).items()}
+    out: list[tuple[str, str]] = []
+    for param in list(signature.parameters.values())[1:]:
+        if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+            continue
+        arg = renames.get(param.name, param.name)
+        if param.name in defaults:
+            default = repr(defaults[param.name])
+        elif param.default is inspect.Parameter.empty:
+            default = "REQUIRED"
+        else:
+            default = literal(param.default) or "KERAS_DEFAULT"
+        out.append((arg, default))
+    names = {a for a, _ in out}
+    extras = list(r_names.R_EXTRA_ARGS.get(family, {}).get(name, []))
+    if family == "layers":
+        extras += r_names.LAYER_COMMON_ARGS
+    if family == "optimizers":
+        extras += ["lr", "decay"]
+    for extra in extras:
+        if extra not in names:
+            out.append((extra, "None"))
+            names.add(extra)
+    return out
+
+
+def render_signature(target: str | None, params: list[tuple[str, str]]) -> str:
+    parts = [f"{target}: Any = None"] if target else []
+    parts += [f"{arg}: Any = {default}" for arg, default in params]
+    if not parts:
+        return "() -> Any"
+    body = ",\n    ".join(parts)
+    return f"(\n    {body},\n) -> Any"
+
+
+def example(family: str, r_fn: str, params: list[tuple[str, str]]) -> tuple[str, str]:
+    required = [a for a, d in params if d == "REQUIRED"]
+    r_args = ", ".join(f"{a} = ..." for a in required)
+    py_args = ", ".join(f"{a}=..." for a in required)
+    if family == "layers":
+        return f"model %>% {r_fn}({r_args})", f"model >> {r_fn}({py_args})"
+    if family == "losses":
+        return f"compile(loss = {r_fn}({r_args}))", f"compile(loss={r_fn}({py_args}))"
+    if family == "metrics":
+        return f"compile(metrics = {r_fn}({r_args}))", f"compile(metrics={r_fn}({py_args}))"
+    if family == "optimizers":
+        return f"compile(optimizer = {r_fn}({r_args}))", f"compile(optimizer={r_fn}({py_args}))"
+    if family == "callbacks":
+        return f"fit(callbacks = {r_fn}({r_args}))", f"fit(callbacks={r_fn}({py_args}))"
+    return f"{r_fn}({r_args})", f"{r_fn}({py_args})"
+
+
+def function_source(family: str, name: str, cls: type) -> tuple[str, str]:
+    r_fn = r_names.r_name(family, name)
+    params = parameters(family, name, cls)
+    module_name = BASES[family][0]
+    target = None
+    decorator = f'@factory("{family}")'
+    if family == "layers":
+        merge = name in r_names.MERGE_LAYERS
+        target = "inputs" if merge else "object"
+        decorator = f"@layer_function({'MERGE_TARGET' if merge else 'LAYER_TARGET'})"
+        call = f'create_layer("{name}", "{r_fn}", locals())'
+    elif family in ("losses", "metrics"):
+        params = [("y_true", "None"), ("y_pred", "None")] + params
+        import keras
+
+        fn_name = r_names.snake_case(name)
+        has_fn = callable(getattr(getattr(keras, family), fn_name, None)) and not isinstance(
+            getattr(getattr(keras, family), fn_name, None), type
+        )
+        fn_arg = f'"{fn_name}"' if has_fn else "None"
+        creator = "create_loss" if family == "losses" else "create_metric"
+        call = f'{creator}("{name}", {fn_arg}, "{r_fn}", locals())'
+    elif family == "optimizers":
+        call = f'create_optimizer("{name}", "{r_fn}", locals())'
+    elif family == "callbacks":
+        call = f'create_callback("{name}", "{r_fn}", locals())'
+    else:
+        call = f'create_object("{family}", "{name}", "{r_fn}", locals())'
+    r_example, py_example = example(family, r_fn, params)
+    doc = (
+        f'    """{first_line(cls)}\n\n'
+        f"    Wraps ``keras.{module_name}.{name}``; arguments as in Keras (R spellings where\n"
+        f"    R keras differs). See the Keras documentation for each argument.\n\n"
+        f"    R: ``{r_example}``\n"
+        f"    Python: ``{py_example}``\n"
+        f'    """\n'
+    )
+    source = (
+        f"{decorator}\n"
+        f"def {r_fn}{render_signature(target, params)}:\n"
+        f"{doc}"
+        f"    return {call}\n"
+    )
+    return r_fn, source
+
+
+HEADER = '''"""R-named {family} of Keras {version} (generated by tools/generate_api.py; do not edit).
+
+Regenerate with ``python tools/generate_api.py``; a test fails when this file is stale.
+"""
+
+# ruff: noqa: E501, E741
+from __future__ import annotations
+
+from typing import Any
+
+from ..arguments import REQUIRED
+from ..factories import KERAS_DEFAULT, {imports}
+'''
+
+
+def module_source(family: str) -> str:
+    import keras
+
+    imports = {
+        "layers": "factory",
+        "optimizers": "create_optimizer, factory",
+        "losses": "create_loss, factory",
+        "metrics": "create_metric, factory",
+        "callbacks": "create_callback, factory",
+    }.get(family, "create_object, factory")
+    text = HEADER.format(family=family, version=keras.__version__, imports=imports)
+    if family == "layers":
+        text += "from ..layers_compose import LAYER_TARGET, MERGE_TARGET, create_layer, layer_function\n"
+    text += "\n_ = (REQUIRED, KERAS_DEFAULT, factory)\n"
+    names: list[str] = []
+    skip = r_names.NOT_APPLICABLE.get(family, {})
+    for name, cls in keras_classes(family):
+        if name in skip:
+            continue
+        r_fn, source = function_source(family, name, cls)
+        names.append(r_fn)
+        text += "\n\n" + source
+    for class_name, aliases in r_names.R_ALIASES.get(family, {}).items():
+        target = r_names.r_name(family, class_name)
+        for alias in aliases:
+            names.append(alias)
+            if alias in r_names.DEPRECATED_ALIASES:
+                text += (
+                    f"\n\n@factory(\"{family}\")\n"
+                    f"def {alias}(*args: Any, **kwargs: Any) -> Any:\n"
+                    f'    """Deprecated R keras name of ``{target}()`` (warns, then calls it).\n\n'
+                    f"    R: ``{alias}()``\n    Python: ``{r_names.DEPRECATED_ALIASES[alias]}()``\n"
+                    f'    """\n'
+                    f"    from ..arguments import deprecated\n\n"
+                    f'    deprecated("{alias}", "{alias}()", "{r_names.DEPRECATED_ALIASES[alias]}()")\n'
+                    f"    return {target}(*args, **kwargs)\n"
+                )
+            else:
+                text += f"\n\n{alias} = {target}\n"
+    text += "\n\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(names)) + "]\n"
+    return text
+
+
+def generate() -> dict[Path, str]:
+    files = {OUT / "__init__.py": '"""Generated R-named families (see tools/generate_api.py)."""\n'}
+    for family in BASES:
+        files[OUT / f"{family}.py"] = module_source(family)
+    return files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if files would change")
+    args = parser.parse_args()
+    files = generate()
+    stale = [p for p, text in files.items() if not p.exists() or p.read_text() != text]
+    if args.check:
+        for path in stale:
+            print(f"stale: {path.relative_to(ROOT)}")
+        return 1 if stale else 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        path.write_text(text)
+    print(f"wrote {len(files)} files ({len(stale)} changed) in {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""Write kerasr/__init__.py: explicit re-exports of every public module's __all__.
+
+    python tools/write_init.py           # rewrite
+    python tools/write_init.py --check   # exit 1 if stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: modules re-exported by `from kerasr import *`, in order
+MODULES = [
+    "errors", "named_list", "options", "pipe", "models", "training", "persistence", "utils",
+    "generated.layers", "generated.optimizers", "generated.losses", "generated.metrics",
+    "generated.callbacks", "generated.regularizers", "generated.initializers",
+    "generated.constraints", "history", "zeallot", "datasets",
+]
+SKIP = {"Target", "MODEL", "pipe_apply", "resolve_verbose", "KNOWN_OPTIONS", "closest",
+        "did_you_mean", "unknown_argument"}
+
+
+def exports(module: str) -> list[str]:
+    path = ROOT / "kerasr" / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        return []
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return [n for n in ast.literal_eval(node.value) if n not in SKIP]
+    return []
+
+
+def render() -> str:
+    lines = ['"""kerasr: the R keras workshop API in Python, over real Keras 3.',
+             "", "This module only re-exports (written by tools/write_init.py; do not edit).",
+             "``import kerasr`` does not import Keras: it is imported on first use.", '"""', "",
+             "# ruff: noqa: F401, I001", ""]
+    everything: list[str] = []
+    for module in MODULES:
+        names = exports(module)
+        if not names:
+            continue
+        lines.append(f"from .{module} import (")
+        lines += [f"    {n}," for n in names]
+        lines.append(")")
+        everything += names
+    lines += ["", '__version__ = "0.1.0"', "", "__all__ = ["]
+    lines += [f'    "{n}",' for n in sorted(set(everything))]
+    lines += ["]", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    path = ROOT / "kerasr" / "__init__.py"
+    text = render()
+    if args.check:
+        if path.read_text() != text:
+            print("stale: kerasr/__init__.py")
+            return 1
+        return 0
+    path.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
