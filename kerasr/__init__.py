@@ -6,6 +6,13 @@ This module only re-exports (written by tools/write_init.py; do not edit).
 
 # ruff: noqa: F401, I001
 
+from .errors import (
+    ArgumentError,
+    InvalidValueError,
+    KerasrDeprecationWarning,
+    KerasrError,
+    TargetError,
+)
 from .named_list import (
     NamedList,
     named_list,
@@ -373,12 +380,31 @@ from .zeallot import (
     destructure,
     unpack,
 )
+from .datasets import (
+    dataset_boston_housing,
+    dataset_cifar10,
+    dataset_cifar100,
+    dataset_fashion_mnist,
+    dataset_household_power,
+    dataset_imdb,
+    dataset_imdb_word_index,
+    dataset_kyphosis,
+    dataset_mnist,
+    dataset_reuters,
+    dataset_reuters_word_index,
+    fashion_mnist_class_names,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArgumentError",
     "Deferred",
+    "InvalidValueError",
+    "KerasrDeprecationWarning",
+    "KerasrError",
     "NamedList",
+    "TargetError",
     "TrainingHistory",
     "UnpackDefaultError",
     "UnpackError",
@@ -409,9 +435,21 @@ __all__ = [
     "constraint_unitnorm",
     "count_params",
     "custom_metric",
+    "dataset_boston_housing",
+    "dataset_cifar10",
+    "dataset_cifar100",
+    "dataset_fashion_mnist",
+    "dataset_household_power",
+    "dataset_imdb",
+    "dataset_imdb_word_index",
+    "dataset_kyphosis",
+    "dataset_mnist",
+    "dataset_reuters",
+    "dataset_reuters_word_index",
     "destructure",
     "evaluate",
     "evaluate_generator",
+    "fashion_mnist_class_names",
     "fit",
     "fit_generator",
     "format_r_number",

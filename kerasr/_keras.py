@@ -33,11 +33,12 @@ def keras_loaded() -> bool:
 
 
 def _install_pipe_hooks(k: ModuleType) -> None:
-    from .layers_compose import layer_rrshift
+    from .layers_compose import layer_rrshift, layer_rshift
 
     layer_cls = k.layers.Layer
     if getattr(layer_cls, "__rrshift__", None) is not layer_rrshift:
         layer_cls.__rrshift__ = layer_rrshift  # type: ignore[attr-defined]
+        layer_cls.__rshift__ = layer_rshift  # type: ignore[attr-defined]
 
 
 # -- cheap type predicates (never import Keras themselves) ----------------------------

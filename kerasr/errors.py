@@ -10,6 +10,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+__all__ = [
+    "ArgumentError",
+    "InvalidValueError",
+    "KerasrDeprecationWarning",
+    "KerasrError",
+    "TargetError",
+]
+
 
 class KerasrError(Exception):
     """Base class of the errors kerasr raises itself."""

@@ -111,6 +111,10 @@ def create_layer(class_name: str, r_name: str, arguments: dict[str, Any]) -> Any
             arguments.pop(key)
     for key, value in list(arguments.items()):
         if key in INT_PARAMS:
+            if isinstance(value, float) and not value.is_integer():
+                raise InvalidValueError(
+                    f"{r_name}(): `{key}` must be a whole number, got {value!r}"
+                )
             arguments[key] = as_int_like(value)
         if key == "activation" and isinstance(value, str):
             _check_activation(value, r_name)
@@ -223,3 +227,24 @@ def _apply_pending_weights(layer: Any) -> None:
 def layer_rrshift(layer: Any, target: Any) -> Any:
     """``target >> layer``: installed as ``keras.layers.Layer.__rrshift__``."""
     return compose_layer(target, layer)
+
+
+def layer_rshift(layer: Any, other: Any) -> Any:
+    """``layer >> other`` (a layer or a deferred call): a chain to pipe a model into later.
+
+    Installed as ``keras.layers.Layer.__rshift__``; Python only tries ``__rrshift__`` when
+    the two operands differ in type, so ``Dense >> Dense`` needs this side too.
+    """
+    from .pipe import _LayerStep
+
+    if _keras.is_model(layer):  # a model on the left is a target, not a chain element
+        if _keras.is_layer(other):
+            return compose_layer(layer, other)
+        if isinstance(other, Deferred):
+            return other.__rrshift__(layer)
+        return NotImplemented
+    if _keras.is_layer(other):
+        return Deferred((_LayerStep(layer), _LayerStep(other)))
+    if isinstance(other, Deferred):
+        return Deferred((_LayerStep(layer),) + other._steps)
+    return NotImplemented
