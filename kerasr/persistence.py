@@ -154,9 +154,53 @@ def load_model_hdf5(filepath: PathLike, custom_objects: dict[str, Any] | None = 
     R: ``model <- load_model_hdf5("model.h5", compile = FALSE)``
     Python: ``model = load_model_hdf5("model.h5", compile=False)``
     """
+    k = _keras.keras()
     with _readable_as(filepath, ".h5", "load_model_hdf5") as readable:
-        return _keras.keras().models.load_model(readable, custom_objects=custom_objects,
-                                                compile=compile)
+        model = k.models.load_model(readable, custom_objects=custom_objects, compile=False)
+        if compile:
+            _compile_from_hdf5(model, readable, custom_objects or {})
+    return model
+
+
+def _compile_from_hdf5(model: Any, path: str, custom_objects: dict[str, Any]) -> None:
+    """Compile ``model`` from the training config stored in a legacy HDF5 file.
+
+    Keras 3's own legacy loader cannot read back shorthand names such as ``"mse"`` and
+    builds an optimizer that cannot continue training; this rebuilds both. The optimizer
+    starts with fresh state (its moments are not restored).
+    """
+    import json
+
+    import h5py
+
+    k = _keras.keras()
+    with h5py.File(path, "r") as handle:
+        raw = handle.attrs.get("training_config")
+    if raw is None:
+        return
+    config = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+
+    def resolve(item: Any) -> Any:
+        if isinstance(item, list):
+            return [resolve(i) for i in item]
+        if isinstance(item, dict) and "class_name" not in item and "config" not in item:
+            return {key: resolve(value) for key, value in item.items()}
+        if isinstance(item, str):
+            return custom_objects.get(item, item)
+        if isinstance(item, dict):
+            name = item.get("config") if item.get("class_name") == "function" else None
+            if isinstance(name, str) and name in custom_objects:
+                return custom_objects[name]
+            return k.saving.deserialize_keras_object(item, custom_objects=custom_objects)
+        return item
+
+    model.compile(
+        optimizer=k.optimizers.deserialize(config["optimizer_config"]),
+        loss=resolve(config.get("loss")),
+        metrics=resolve(config.get("metrics")),
+        loss_weights=config.get("loss_weights"),
+        weighted_metrics=resolve(config.get("weighted_metrics")),
+    )
 
 
 @verb(MODEL)

@@ -256,7 +256,7 @@ def fit(
     k = _keras.keras()
     verbose_level = resolve_verbose(verbose)
     recorder = k.callbacks.History()
-    cbs = _callbacks(callbacks) + [recorder]
+    cbs = [recorder] + _callbacks(callbacks)  # first: records an epoch before a later callback interrupts
     if _view_metrics_on(view_metrics, epochs - int(initial_epoch)):
         from .history_live import live_metrics_callback
 
@@ -271,7 +271,7 @@ def fit(
             callbacks=cbs,
             validation_split=validation_split,
             validation_data=_validation_data(validation_data),
-            shuffle=shuffle,
+            shuffle=shuffle and not _is_iterator(x),
             class_weight=class_weight,
             sample_weight=sample_weight,
             initial_epoch=int(initial_epoch),
@@ -305,6 +305,16 @@ def _view_metrics_on(view_metrics: Any, epochs: int) -> bool:
 
 
 # -- evaluate / predict -----------------------------------------------------------------
+def _is_iterator(x: Any) -> bool:
+    return hasattr(x, "__next__") and not isinstance(x, np.ndarray)
+
+
+def _as_tuple_batches(x: Any) -> Any:
+    """Keras wants generators to yield tuples; R-style ones yield bare input batches."""
+    if not _is_iterator(x):
+        return x
+    return (batch if isinstance(batch, tuple) else (batch,) for batch in x)
+
 @verb(MODEL, data_first=True)
 def evaluate(
     object: Any,
@@ -347,7 +357,7 @@ def predict(
     R: ``model %>% predict(x_test)``
     Python: ``model >> predict(x_test)``
     """
-    x = as_model_data(x)
+    x = _as_tuple_batches(as_model_data(x))
     check_input_width("predict", object, x)
     check_finite("predict", "x", x)
     return object.predict(
@@ -493,3 +503,6 @@ def predict_generator(object: Any, generator: Any, steps: int | None = None,
     deprecated("predict_generator", "predict_generator()",
                "predict(), which now accepts generators")
     return predict(object, generator, steps=steps, verbose=verbose, callbacks=callbacks)
+
+
+test_on_batch.__test__ = False  # type: ignore[attr-defined]  # not a pytest test function
