@@ -6,6 +6,7 @@ Python: ``model >> compile(optimizer="sgd", loss="mse"); history = model >> fit(
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import warnings
@@ -255,8 +256,8 @@ def fit(
         class_weight = {int(n): v for n, v in class_weight.items()}
     k = _keras.keras()
     verbose_level = resolve_verbose(verbose)
-    recorder = k.callbacks.History()
-    cbs = [recorder] + _callbacks(callbacks)  # first: records an epoch before a later callback interrupts
+    recorder = _recorder()
+    cbs = [recorder] + _callbacks(callbacks)
     if _view_metrics_on(view_metrics, epochs - int(initial_epoch)):
         from .history_live import live_metrics_callback
 
@@ -291,9 +292,46 @@ def fit(
         )
         if not getattr(recorder, "params", None):
             recorder.params = {"verbose": verbose_level, "epochs": epochs, "steps": None}
-        if not hasattr(recorder, "history"):
-            recorder.history = {}
+    recorder.finalize()
     return TrainingHistory.from_keras(recorder)
+
+
+@functools.lru_cache(maxsize=1)
+def _recorder_class() -> type:
+    history_cls = _keras.keras().callbacks.History
+
+    class EpochRecorder(history_cls):  # type: ignore[misc, valid-type]
+        """A History that goes first in the callback list yet sees what later callbacks add.
+
+        Each epoch's logs dict is shared by all callbacks, so keeping a reference and
+        reading it after fit() captures e.g. ReduceLROnPlateau's ``learning_rate``, and an
+        epoch interrupted from a later callback's ``on_epoch_end`` still counts as done.
+        """
+
+        def on_train_begin(self, logs: Any = None) -> None:
+            self.epoch = []
+            self.history = {}
+            self._epoch_logs: list[dict[str, Any]] = []
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self.epoch.append(epoch)
+            self._epoch_logs.append(logs if logs is not None else {})
+
+        def finalize(self) -> None:
+            history: dict[str, list[Any]] = {}
+            for i, logs in enumerate(getattr(self, "_epoch_logs", [])):
+                for key, value in logs.items():
+                    history.setdefault(key, [float("nan")] * i).append(value)
+                for values in history.values():
+                    if len(values) < i + 1:
+                        values.append(float("nan"))
+            self.history = history
+
+    return EpochRecorder
+
+
+def _recorder() -> Any:
+    return _recorder_class()()
 
 
 def _view_metrics_on(view_metrics: Any, epochs: int) -> bool:

@@ -1,0 +1,165 @@
+"""The ``kerasr`` command: list and run labs, locate data, report versions.
+
+    kerasr lab list
+    kerasr lab run baby_steps --fast --out lab-output
+    kerasr lab notebook baby_steps .
+    kerasr data where
+    kerasr info
+
+``kerasr --help`` and ``kerasr lab list`` never import Keras or TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import runpy
+import shutil
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from .errors import KerasrError
+from .lab_catalog import LABS, find_lab, lab_path
+
+__all__ = ["main"]
+
+
+def _cmd_lab_list(args: argparse.Namespace) -> int:
+    width = max(len(lab.name) for lab in LABS)
+    print(f"{'name'.ljust(width)}  offline  data / topic")
+    for lab in LABS:
+        print(f"{lab.name.ljust(width)}  {'yes' if lab.offline else 'no ':7}  {lab.data}")
+        print(f"{' ' * width}           {lab.topic}")
+    return 0
+
+
+def _cmd_lab_run(args: argparse.Namespace) -> int:
+    lab = find_lab(args.name)
+    script = lab_path(lab.name)
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ["KERASR_LAB_OUT"] = str(out)
+    if args.fast:
+        os.environ["KERASR_FAST"] = "1"
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    print(f"kerasr: running lab {lab.name!r} ({'fast' if args.fast else 'full'} mode)")
+    if not lab.offline:
+        print(f"kerasr: this lab needs data: {lab.data} (downloaded on first use)")
+    started = time.perf_counter()
+    cwd = os.getcwd()
+    try:
+        os.chdir(out)
+        runpy.run_path(str(script), run_name="__main__")
+    finally:
+        os.chdir(cwd)
+    seconds = time.perf_counter() - started
+    files = sorted(p.name for p in out.iterdir())
+    print(f"kerasr: lab {lab.name!r} finished in {seconds:.1f} s; outputs in {out}:")
+    for name in files:
+        print(f"  {name}")
+    return 0
+
+
+def _cmd_lab_notebook(args: argparse.Namespace) -> int:
+    source = lab_path(args.name, ".ipynb")
+    target = Path(args.dir) / source.name
+    if target.exists() and not args.overwrite:
+        print(f"kerasr: {target} exists (use --overwrite to replace it)", file=sys.stderr)
+        return 1
+    Path(args.dir).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    print(f"kerasr: copied {source.name} to {target}")
+    return 0
+
+
+def _cmd_data_where(args: argparse.Namespace) -> int:
+    try:
+        from data_loaders import cache_dir
+    except ImportError:  # pragma: no cover - data_loaders ships with kerasr
+        print("kerasr: data_loaders is not installed", file=sys.stderr)
+        return 1
+    print(cache_dir())
+    return 0
+
+
+def _cmd_data_fetch(args: argparse.Namespace) -> int:
+    from data_loaders import fetch
+
+    for path in fetch(args.name):
+        print(path)
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    info: dict[str, str] = {"kerasr": metadata.version("kerasr"), "python": platform.python_version()}
+    for dist in ("keras", "tensorflow-cpu", "tensorflow", "jax", "torch", "numpy", "pandas"):
+        try:
+            info[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    info["backend"] = os.environ.get("KERAS_BACKEND", "tensorflow (default)")
+    try:
+        from data_loaders import cache_dir
+
+        info["data cache"] = str(cache_dir())
+    except Exception as exc:  # pragma: no cover - reported, not fatal
+        info["data cache"] = f"unavailable ({exc})"
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        width = max(len(k) for k in info)
+        for key, value in info.items():
+            print(f"{key.rjust(width)}: {value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``kerasr`` command."""
+    parser = argparse.ArgumentParser(
+        prog="kerasr", description="R keras workshop labs and data, in Python over Keras 3."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    lab = sub.add_parser("lab", help="list, run and copy the course labs")
+    lab_sub = lab.add_subparsers(dest="lab_command", required=True)
+    lab_sub.add_parser("list", help="list the labs").set_defaults(func=_cmd_lab_list)
+    run = lab_sub.add_parser("run", help="run a lab, writing figures and results to --out")
+    run.add_argument("name")
+    run.add_argument("--fast", action="store_true", help="few epochs on small data (seconds)")
+    run.add_argument("--out", default="lab-output", help="output folder (default lab-output)")
+    run.set_defaults(func=_cmd_lab_run)
+    nb = lab_sub.add_parser("notebook", help="copy a lab's notebook to a folder")
+    nb.add_argument("name")
+    nb.add_argument("dir", nargs="?", default=".")
+    nb.add_argument("--overwrite", action="store_true")
+    nb.set_defaults(func=_cmd_lab_notebook)
+
+    data = sub.add_parser("data", help="locate and fetch data sets")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    data_sub.add_parser("where", help="print the cache folder").set_defaults(func=_cmd_data_where)
+    fetch = data_sub.add_parser("fetch", help="download and verify a data set")
+    fetch.add_argument("name")
+    fetch.set_defaults(func=_cmd_data_fetch)
+
+    info = sub.add_parser("info", help="versions, backend and cache folder")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(func=_cmd_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kerasr`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KerasrError as exc:
+        print(f"kerasr: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""The course labs shipped with kerasr: what each is about and what data it needs.
+
+R: (the workshops' ``.Rmd`` files)
+Python: ``kerasr lab list`` / ``kerasr lab run baby_steps --fast``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import InvalidValueError, did_you_mean
+
+__all__ = ["Lab", "LABS", "find_lab", "lab_path"]
+
+
+@dataclass(frozen=True)
+class Lab:
+    """One lab: its name, topic, the data it needs and whether it runs offline."""
+
+    name: str
+    topic: str
+    data: str
+    offline: bool
+
+
+LABS: tuple[Lab, ...] = (
+    Lab("baby_steps", "OLS through one dense unit; sine-wave capacity; learning rates and "
+        "callbacks", "synthetic (generated in the lab)", True),
+)
+
+
+def find_lab(name: str) -> Lab:
+    """The lab called ``name``, or a clear error listing the labs."""
+    for lab in LABS:
+        if lab.name == name:
+            return lab
+    names = [lab.name for lab in LABS]
+    raise InvalidValueError(
+        f"kerasr lab: no lab named {name!r}{did_you_mean(name, names)} "
+        f"(labs: {', '.join(names)}; see `kerasr lab list`)"
+    )
+
+
+def lab_path(name: str, suffix: str = ".py") -> Path:
+    """Path of the lab's script (``.py``) or notebook (``.ipynb``) inside the package."""
+    lab = find_lab(name)
+    path = Path(str(resources.files("kerasr.labs") / f"{lab.name}{suffix}"))
+    if not path.exists():
+        raise InvalidValueError(f"kerasr lab: {path.name} is missing from the installation")
+    return path
