@@ -88,7 +88,8 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
         "InputLayer": "layer_input() / keras_input() build inputs",
         "Wrapper": "base class of bidirectional() and time_distributed()",
     },
-    "optimizers": {"Optimizer": "base class", "MultiOptimizer": "takes (optimizer, layers) pairs; use keras directly"},
+    "optimizers": {"Optimizer": "base class",
+                   "MultiOptimizer": "takes (optimizer, layers) pairs; use keras directly"},
     "losses": {"Loss": "base class"},
     "metrics": {"Metric": "base class"},
     "callbacks": {"Callback": "base class", "CallbackList": "internal container",
@@ -105,6 +106,8 @@ R_ARG_NAMES: dict[str, dict[str, dict[str, str]]] = {
 
 #: R defaults that differ from Keras's: family -> class -> {argument: default}.
 R_DEFAULTS: dict[str, dict[str, dict[str, object]]] = {
+    "layers": {"AveragePooling1D": {"pool_size": 2}, "AveragePooling2D": {"pool_size": (2, 2)},
+               "AveragePooling3D": {"pool_size": (2, 2, 2)}},
     "regularizers": {"L1L2": {"l1": 0.01, "l2": 0.01}},
     "callbacks": {"TensorBoard": {"log_dir": "logs"}},
 }

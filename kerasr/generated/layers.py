@@ -382,7 +382,7 @@ def layer_average(
 @layer_function(LAYER_TARGET)
 def layer_average_pooling_1d(
     object: Any = None,
-    pool_size: Any = REQUIRED,
+    pool_size: Any = 2,
     strides: Any = None,
     padding: Any = 'valid',
     data_format: Any = None,
@@ -399,8 +399,8 @@ def layer_average_pooling_1d(
     Wraps ``keras.layers.AveragePooling1D``; arguments as in Keras (R spellings where
     R keras differs). See the Keras documentation for each argument.
 
-    R: ``model %>% layer_average_pooling_1d(pool_size = ...)``
-    Python: ``model >> layer_average_pooling_1d(pool_size=...)``
+    R: ``model %>% layer_average_pooling_1d()``
+    Python: ``model >> layer_average_pooling_1d()``
     """
     return create_layer("AveragePooling1D", "layer_average_pooling_1d", locals())
 
@@ -408,7 +408,7 @@ def layer_average_pooling_1d(
 @layer_function(LAYER_TARGET)
 def layer_average_pooling_2d(
     object: Any = None,
-    pool_size: Any = REQUIRED,
+    pool_size: Any = (2, 2),
     strides: Any = None,
     padding: Any = 'valid',
     data_format: Any = None,
@@ -425,8 +425,8 @@ def layer_average_pooling_2d(
     Wraps ``keras.layers.AveragePooling2D``; arguments as in Keras (R spellings where
     R keras differs). See the Keras documentation for each argument.
 
-    R: ``model %>% layer_average_pooling_2d(pool_size = ...)``
-    Python: ``model >> layer_average_pooling_2d(pool_size=...)``
+    R: ``model %>% layer_average_pooling_2d()``
+    Python: ``model >> layer_average_pooling_2d()``
     """
     return create_layer("AveragePooling2D", "layer_average_pooling_2d", locals())
 
@@ -434,7 +434,7 @@ def layer_average_pooling_2d(
 @layer_function(LAYER_TARGET)
 def layer_average_pooling_3d(
     object: Any = None,
-    pool_size: Any = REQUIRED,
+    pool_size: Any = (2, 2, 2),
     strides: Any = None,
     padding: Any = 'valid',
     data_format: Any = None,
@@ -451,8 +451,8 @@ def layer_average_pooling_3d(
     Wraps ``keras.layers.AveragePooling3D``; arguments as in Keras (R spellings where
     R keras differs). See the Keras documentation for each argument.
 
-    R: ``model %>% layer_average_pooling_3d(pool_size = ...)``
-    Python: ``model >> layer_average_pooling_3d(pool_size=...)``
+    R: ``model %>% layer_average_pooling_3d()``
+    Python: ``model >> layer_average_pooling_3d()``
     """
     return create_layer("AveragePooling3D", "layer_average_pooling_3d", locals())
 
