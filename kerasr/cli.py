@@ -95,7 +95,10 @@ def _cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    info: dict[str, str] = {"kerasr": metadata.version("kerasr"), "python": platform.python_version()}
+    info: dict[str, str] = {
+        "kerasr": metadata.version("kerasr"),
+        "python": platform.python_version(),
+    }
     for dist in ("keras", "tensorflow-cpu", "tensorflow", "jax", "torch", "numpy", "pandas"):
         try:
             info[dist] = metadata.version(dist)

@@ -4,8 +4,8 @@ Every file is written to a temporary name in the target directory and renamed in
 so an interrupted save never leaves a half-written model. File names the workshops use
 work (``"model.h5"``, ``"model.hdf5"``, ``"weights.h5"``).
 
-R: ``save_model_hdf5(model, "boston_model.hdf5"); model <- load_model_hdf5("boston_model.hdf5")``
-Python: ``save_model_hdf5(model, "boston_model.hdf5"); model = load_model_hdf5("boston_model.hdf5")``
+R: ``save_model_hdf5(model, "model.hdf5"); model <- load_model_hdf5("model.hdf5")``
+Python: ``save_model_hdf5(model, "model.hdf5"); model = load_model_hdf5("model.hdf5")``
 """
 
 from __future__ import annotations

@@ -130,8 +130,8 @@ def compile(
     ``metrics`` takes a string or a list; ``loss``/``metrics`` also take kerasr's
     ``loss_*``/``metric_*`` functions uncalled, as R code passes them.
 
-    R: ``model %>% compile(optimizer = optimizer_sgd(lr = 0.01), loss = "mse", metrics = c("mae"))``
-    Python: ``model >> compile(optimizer=optimizer_sgd(learning_rate=0.01), loss="mse", metrics="mae")``
+    R: ``model %>% compile(optimizer = "sgd", loss = "mse", metrics = c("mae"))``
+    Python: ``model >> compile(optimizer="sgd", loss="mse", metrics="mae")``
     """
     k = _keras.keras()
     optimizer = _resolve("optimizers", optimizer, k.optimizers, k.optimizers.Optimizer,
@@ -254,7 +254,6 @@ def fit(
         batch_size = int(batch_size)
     if isinstance(class_weight, NamedList):
         class_weight = {int(n): v for n, v in class_weight.items()}
-    k = _keras.keras()
     verbose_level = resolve_verbose(verbose)
     recorder = _recorder()
     cbs = [recorder] + _callbacks(callbacks)

@@ -135,7 +135,9 @@ def pad_sequences(sequences: Sequence[Sequence[Any]], maxlen: int | None = None,
     """
     for name, val in (("padding", padding), ("truncating", truncating)):
         if val not in ("pre", "post"):
-            raise InvalidValueError(f"pad_sequences(): `{name}` must be 'pre' or 'post', got {val!r}")
+            raise InvalidValueError(
+                f"pad_sequences(): `{name}` must be 'pre' or 'post', got {val!r}"
+            )
     return _keras.keras().utils.pad_sequences(
         [list(s) for s in sequences],
         maxlen=None if maxlen is None else as_int(maxlen, "pad_sequences", "maxlen"),

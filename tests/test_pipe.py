@@ -67,7 +67,7 @@ def test_wrong_target_type_is_reported():
 
 
 def test_unknown_argument_suggests_closest_name():
-    with pytest.raises(ArgumentError, match="unknown argument `callback`; did you mean `callbacks`"):
+    with pytest.raises(ArgumentError, match="`callback`; did you mean `callbacks`"):
         fit(np.zeros((2, 1)), np.zeros(2), callback=None)
     with pytest.raises(ArgumentError, match="did you mean `metrics`"):
         compile(optimizer="sgd", loss="mse", metric="mae")
