@@ -3,7 +3,7 @@
     kerasr lab list
     kerasr lab run baby_steps --fast --out lab-output
     kerasr lab notebook baby_steps .
-    kerasr data where
+    kerasr data where | fetch NAME | verify
     kerasr info
 
 ``kerasr --help`` and ``kerasr lab list`` never import Keras or TensorFlow.
@@ -77,21 +77,28 @@ def _cmd_lab_notebook(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_where(args: argparse.Namespace) -> int:
-    try:
-        from data_loaders import cache_dir
-    except ImportError:  # pragma: no cover - data_loaders ships with kerasr
-        print("kerasr: data_loaders is not installed", file=sys.stderr)
-        return 1
-    print(cache_dir())
+    from data_loaders import data_where
+
+    print(data_where())
     return 0
 
 
 def _cmd_data_fetch(args: argparse.Namespace) -> int:
-    from data_loaders import fetch
+    from data_loaders import fetch_dataset
 
-    for path in fetch(args.name):
+    for path in fetch_dataset(args.name):
         print(path)
     return 0
+
+
+def _cmd_data_verify(args: argparse.Namespace) -> int:
+    from data_loaders import verify_cache
+
+    report = verify_cache()
+    width = max(len(k) for k in report)
+    for key, state in report.items():
+        print(f"{key.ljust(width)}  {state}")
+    return 1 if "corrupt" in report.values() else 0
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -106,9 +113,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
             pass
     info["backend"] = os.environ.get("KERAS_BACKEND", "tensorflow (default)")
     try:
-        from data_loaders import cache_dir
+        from data_loaders import data_where
 
-        info["data cache"] = str(cache_dir())
+        info["data cache"] = str(data_where())
     except Exception as exc:  # pragma: no cover - reported, not fatal
         info["data cache"] = f"unavailable ({exc})"
     if args.json:
@@ -147,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = data_sub.add_parser("fetch", help="download and verify a data set")
     fetch.add_argument("name")
     fetch.set_defaults(func=_cmd_data_fetch)
+    data_sub.add_parser("verify", help="check cached files against their digests").set_defaults(
+        func=_cmd_data_verify
+    )
 
     info = sub.add_parser("info", help="versions, backend and cache folder")
     info.add_argument("--json", action="store_true")
@@ -162,6 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     except KerasrError as exc:
         print(f"kerasr: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        from data_loaders import DataError
+
+        if isinstance(exc, DataError):
+            print(f"kerasr: error: {exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":
