@@ -66,7 +66,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "fetch": ("download", "fetch"),
     "is_cached": ("download", "is_cached"),
     "sha256_file": ("download", "sha256_file"),
-    "FASHION_MNIST_CLASS_NAMES": ("fashion_mnist", "CLASS_NAMES"),
+    "FASHION_MNIST_CLASS_NAMES": ("labels", "FASHION_MNIST_CLASS_NAMES"),
     "load_fashion_mnist": ("fashion_mnist", "load_fashion_mnist"),
     "load_household_power": ("household_power", "load_household_power"),
     "parse_household_power": ("household_power", "parse_household_power"),
@@ -116,7 +116,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
         DataValueError,
         DownloadError,
     )
-    from .fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASS_NAMES
     from .fashion_mnist import load_fashion_mnist
     from .household_power import (
         load_household_power,
@@ -125,6 +124,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     )
     from .idx import read_idx, read_idx_dataset, write_idx
     from .kyphosis import load_kyphosis
+    from .labels import FASHION_MNIST_CLASS_NAMES
     from .manage import DATASETS, data_where, fetch_dataset, verify_cache
     from .mnist import load_mnist, read_mnist_npz
     from .registry import FILES, RemoteFile

@@ -14,19 +14,7 @@ from .idx import read_idx_dataset
 
 __all__ = ["CLASS_NAMES", "IDX_FILES", "load_fashion_mnist"]
 
-#: Class names by label (Keras docstring = Zalando README = R keras docs).
-CLASS_NAMES: tuple[str, ...] = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
+from .labels import FASHION_MNIST_CLASS_NAMES as CLASS_NAMES  # noqa: E402
 
 #: Registry keys of the four IDX files (cached in ``<cache>/fashion-mnist/``, as Keras does).
 IDX_FILES = (

@@ -58,10 +58,10 @@ def layer_function(target: Target = LAYER_TARGET) -> Callable[[Callable[..., Any
     ``layer_dense(8, activation="relu")`` means ``units=8`` as in a piped R call.
     """
     import functools
-    import inspect
 
     def decorate(function: Callable[..., Any]) -> Any:
-        params = list(inspect.signature(function).parameters)
+        code = function.__code__  # cheaper than inspect.signature: import kerasr stays fast
+        params = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
         valid = frozenset(params)
         name = function.__name__
 

@@ -50,6 +50,7 @@ import functools
 import keyword
 import math
 import re
+import sys
 import warnings
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -57,7 +58,6 @@ from types import CodeType
 from typing import Any, NoReturn
 
 import numpy as np
-import pandas as pd
 
 from .errors import KerasrError
 from .named_list import NamedList
@@ -765,6 +765,8 @@ def destructure(value: Any) -> list[Any]:
     Python: ``@destructure.register(Shape)`` / ``def _(x): return [x.sides, x.color]``
     """
     kind = type(value).__name__
+    if _register_pandas():  # a pandas object met before its methods were registered
+        return destructure(value)
     raise UnpackValueCountError(
         INCORRECT_NUMBER_OF_VALUES + f": destructure() has no method for {kind}; "
         f"register one with @destructure.register({kind})"
@@ -798,15 +800,25 @@ def _destructure_complex(value: complex) -> list[Any]:
     return [value.real, value.imag]
 
 
-@destructure.register(pd.DataFrame)
-def _destructure_data_frame(value: pd.DataFrame) -> list[Any]:
+def _destructure_data_frame(value: Any) -> list[Any]:
     # by position, so that duplicated column names still give one Series each
     return [value.iloc[:, j] for j in range(value.shape[1])]
 
 
-@destructure.register(pd.Series)
-def _destructure_series(value: pd.Series) -> list[Any]:
+def _destructure_series(value: Any) -> list[Any]:
     return value.tolist()
+
+
+def _register_pandas() -> bool:
+    """Register the pandas methods once pandas is loaded (``import kerasr`` stays fast).
+
+    Returns True when it registered them just now."""
+    pd = sys.modules.get("pandas")
+    if pd is None or pd.DataFrame in destructure.registry:
+        return False
+    destructure.register(pd.DataFrame, _destructure_data_frame)
+    destructure.register(pd.Series, _destructure_series)
+    return True
 
 
 @destructure.register(Mapping)
@@ -834,6 +846,7 @@ def _destructure_sequence(value: Sequence[Any]) -> list[Any]:
 
 
 def _has_method(value: Any) -> bool:
+    _register_pandas()
     return destructure.dispatch(type(value)) is not _destructure_default
 
 
@@ -848,7 +861,8 @@ def _is_r_list(value: Any) -> bool:
 
 
 def _is_pandas_series(value: Any) -> bool:
-    return isinstance(value, pd.Series)
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -1022,7 +1036,7 @@ class _Matcher:
         splittable = (
             _is_r_list(value)
             or _is_scalar(value)
-            or isinstance(value, (np.ndarray, pd.Series))
+            or isinstance(value, np.ndarray) or _is_pandas_series(value)
             or _has_method(value)
         )
         if not splittable:
