@@ -371,6 +371,10 @@ from .history import (
     plot_history,
     pretty_num,
 )
+from .history_live import (
+    in_notebook,
+    live_metrics_callback,
+)
 from .zeallot import (
     UnpackDefaultError,
     UnpackError,
@@ -457,6 +461,7 @@ __all__ = [
     "get_layer",
     "get_option",
     "get_weights",
+    "in_notebook",
     "initializer_constant",
     "initializer_glorot_normal",
     "initializer_glorot_uniform",
@@ -616,6 +621,7 @@ __all__ = [
     "layer_zero_padding_1d",
     "layer_zero_padding_2d",
     "layer_zero_padding_3d",
+    "live_metrics_callback",
     "load_model",
     "load_model_hdf5",
     "load_model_tf",

@@ -19,6 +19,7 @@ from .arguments import deprecated
 from .data_checks import as_model_data, check_finite, check_input_width, check_rows
 from .errors import InvalidValueError, did_you_mean
 from .factories import is_factory
+from .history_live import in_notebook
 from .models import MODEL
 from .named_list import NamedList
 from .options import get_option
@@ -42,17 +43,6 @@ __all__ = [
 
 
 # -- progress output ------------------------------------------------------------------
-def _in_notebook() -> bool:
-    shell = sys.modules.get("IPython")
-    if shell is None:
-        return False
-    try:
-        ip = shell.get_ipython()  # type: ignore[attr-defined]
-    except Exception:
-        return False
-    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
-
-
 def resolve_verbose(verbose: Any) -> int:
     """R's ``verbose`` to Keras's: "auto" gives a bar in a terminal, one line per epoch in
     notebooks and logs, silence under pytest (option ``keras.fit_verbose`` overrides)."""
@@ -65,7 +55,7 @@ def resolve_verbose(verbose: Any) -> int:
     if verbose == "auto":
         if "PYTEST_CURRENT_TEST" in os.environ:
             return 0
-        if _in_notebook():
+        if in_notebook():
             return 2
         return 1 if sys.stdout.isatty() else 2
     if verbose in (0, 1, 2):
@@ -257,10 +247,12 @@ def fit(
     verbose_level = resolve_verbose(verbose)
     recorder = _recorder()
     cbs = [recorder] + _callbacks(callbacks)
+    live = None
     if _view_metrics_on(view_metrics, epochs - int(initial_epoch)):
         from .history_live import live_metrics_callback
 
-        cbs.append(live_metrics_callback(epochs=epochs))
+        live = live_metrics_callback(epochs=epochs)
+        cbs.append(live)  # last: it sees metrics other callbacks add (learning_rate)
     try:
         object.fit(
             x=x,
@@ -281,6 +273,8 @@ def fit(
             validation_freq=validation_freq,
         )
     except KeyboardInterrupt:
+        if live is not None:
+            live.on_train_end()  # Keras skips on_train_end when interrupted: draw the last frame
         done = len(getattr(recorder, "epoch", []) or [])
         warnings.warn(
             f"fit(): interrupted after {done} of {epochs - int(initial_epoch)} epochs; the "
@@ -337,7 +331,7 @@ def _view_metrics_on(view_metrics: Any, epochs: int) -> bool:
     if view_metrics == "auto":
         view_metrics = get_option("keras.view_metrics", "auto")
     if view_metrics == "auto":
-        return epochs > 1 and _in_notebook()
+        return epochs > 1 and in_notebook()
     return bool(view_metrics)
 
 

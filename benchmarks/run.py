@@ -1,0 +1,145 @@
+"""Benchmark kerasr against plain Keras on the workshop workloads, per backend.
+
+    python benchmarks/run.py                 # full: 3 repetitions, all available backends
+    python benchmarks/run.py --quick         # about a minute: smaller data, 1 backend pass
+    python benchmarks/run.py --backends tensorflow --reps 5
+
+Each backend runs in its own worker process (Keras's backend is fixed at import). Inside a
+worker every workload runs through kerasr and through plain Keras alternately, after one
+untimed warm-up of each; the table reports median seconds and the median ratio
+kerasr / plain Keras. Micro-benchmarks: the pipe's per-verb overhead and kerasr's import
+time. The table is also written to docs/performance.md (never typed by hand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def worker(backend: str, reps: int, quick: bool) -> dict:
+    """Run every workload (both spellings, alternating) and return the timings."""
+    os.environ["KERAS_BACKEND"] = backend
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from benchmarks.workloads import WORKLOADS
+
+    results = []
+    for workload in WORKLOADS:
+        x, y = workload.make_data(quick)
+        workload.run_kerasr(x, y, True)  # warm-up: graph tracing, allocator
+        workload.run_keras(x, y, True)
+        times = {"kerasr": [], "keras": []}
+        losses = {"kerasr": [], "keras": []}
+        for rep in range(reps):
+            order = [("kerasr", workload.run_kerasr), ("keras", workload.run_keras)]
+            if rep % 2:
+                order.reverse()
+            for label, run in order:
+                start = time.perf_counter()
+                losses[label].append(run(x, y, quick))
+                times[label].append(time.perf_counter() - start)
+        ratios = [a / b for a, b in zip(times["kerasr"], times["keras"])]
+        results.append({
+            "workload": workload.name,
+            "kerasr_s": statistics.median(times["kerasr"]),
+            "keras_s": statistics.median(times["keras"]),
+            "ratio": statistics.median(ratios),
+            "same_loss": abs(losses["kerasr"][-1] - losses["keras"][-1])
+            <= 1e-4 * max(1.0, abs(losses["keras"][-1])),
+        })
+        print(f"  [{backend}] {workload.name}: {results[-1]['ratio']:.3f}", file=sys.stderr)
+    return {"backend": backend, "results": results, "pipe_us": pipe_overhead_us()}
+
+
+def pipe_overhead_us() -> float:
+    """Microseconds to build a deferred verb call and apply it to a target."""
+    import numpy as np
+
+    import kerasr as kr
+
+    x = np.arange(12)
+    n = 20000
+    seconds = timeit.timeit(lambda: x >> kr.array_reshape((3, 4)), number=n)
+    direct = timeit.timeit(lambda: np.reshape(x, (3, 4)), number=n)
+    return (seconds - direct) / n * 1e6
+
+
+def import_time_s() -> float:
+    """Median wall time of ``import kerasr`` in a fresh interpreter."""
+    code = "import time; t = time.perf_counter(); import kerasr; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=ROOT).stdout) for _ in range(5)]
+    return statistics.median(runs)
+
+
+def table(reports: list[dict], quick: bool, import_s: float) -> str:
+    lines = [
+        "# Performance: kerasr against plain Keras",
+        "",
+        "Written by `python benchmarks/run.py"
+        + (" --quick" if quick else "")
+        + "` on this machine (2 CPU cores); do not edit by hand.",
+        "Median seconds per fit; ratio = median of kerasr / plain Keras over alternating runs.",
+        "",
+        "| workload | backend | kerasr (s) | plain Keras (s) | ratio | same final loss |",
+        "|---|---|---|---|---|---|",
+    ]
+    for report in reports:
+        for r in report["results"]:
+            lines.append(
+                f"| {r['workload']} | {report['backend']} | {r['kerasr_s']:.2f} | "
+                f"{r['keras_s']:.2f} | {r['ratio']:.3f} | {'yes' if r['same_loss'] else 'no'} |"
+            )
+    lines += ["", "| micro-benchmark | value |", "|---|---|",
+              f"| `import kerasr` (fresh interpreter, median of 5) | {import_s:.3f} s |"]
+    for report in reports:
+        lines.append(f"| pipe overhead per verb ({report['backend']}) | "
+                     f"{report['pipe_us']:.1f} µs |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="kerasr vs plain Keras benchmarks")
+    parser.add_argument("--quick", action="store_true", help="smaller data, one repetition")
+    parser.add_argument("--reps", type=int, default=None)
+    parser.add_argument("--backends", default=None,
+                        help="comma-separated (default: tensorflow, plus jax if installed)")
+    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    reps = args.reps or (1 if args.quick else 3)
+    if args.worker:
+        print(json.dumps(worker(args.worker, reps, args.quick)))
+        return 0
+    backends = (args.backends.split(",") if args.backends else
+                ["tensorflow"] + (["jax"] if importlib.util.find_spec("jax") else []))
+    reports = []
+    for backend in backends:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", backend,
+               "--reps", str(reps)] + (["--quick"] if args.quick else [])
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if out.returncode != 0:
+            print(out.stderr[-3000:], file=sys.stderr)
+            return out.returncode
+        reports.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    text = table(reports, args.quick, import_time_s())
+    print(text)
+    if not args.no_docs:
+        (ROOT / "docs").mkdir(exist_ok=True)
+        (ROOT / "docs" / "performance.md").write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
