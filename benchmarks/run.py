@@ -75,6 +75,26 @@ def pipe_overhead_us() -> float:
     return (seconds - direct) / n * 1e6
 
 
+def data_loader_times() -> dict[str, float]:
+    """Seconds for the data loaders kerasr ships: Boston split, IDX read of 10,000 images."""
+    import tempfile
+
+    import numpy as np
+
+    from data_loaders import load_boston_housing, read_idx, write_idx
+
+    out: dict[str, float] = {}
+    out["Boston housing split (shipped CSV)"] = statistics.median(
+        timeit.repeat(load_boston_housing, number=1, repeat=5))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "images-idx3-ubyte.gz")
+        rng = np.random.default_rng(0)
+        write_idx(rng.integers(0, 256, (10000, 28, 28), dtype=np.uint8), path)
+        out["IDX read, 10,000 x 28 x 28 gz"] = statistics.median(
+            timeit.repeat(lambda: read_idx(path), number=1, repeat=5))
+    return out
+
+
 def import_time_s() -> float:
     """Median wall time of ``import kerasr`` in a fresh interpreter."""
     code = "import time; t = time.perf_counter(); import kerasr; print(time.perf_counter() - t)"
@@ -83,7 +103,7 @@ def import_time_s() -> float:
     return statistics.median(runs)
 
 
-def table(reports: list[dict], quick: bool, import_s: float) -> str:
+def table(reports: list[dict], quick: bool, import_s: float, data_s: dict[str, float]) -> str:
     lines = [
         "# Performance: kerasr against plain Keras",
         "",
@@ -106,7 +126,24 @@ def table(reports: list[dict], quick: bool, import_s: float) -> str:
     for report in reports:
         lines.append(f"| pipe overhead per verb ({report['backend']}) | "
                      f"{report['pipe_us']:.1f} µs |")
+    for name, seconds in data_s.items():
+        lines.append(f"| {name} | {seconds * 1000:.1f} ms |")
+    lines += ["", recommendation(reports)]
     return "\n".join(lines) + "\n"
+
+
+def recommendation(reports: list[dict]) -> str:
+    """Which backend is faster for each workload, from the measured table."""
+    if len(reports) < 2:
+        return "Only one backend was measured; install the `jax` extra to compare."
+    best = []
+    names = [r["workload"] for r in reports[0]["results"]]
+    for i, name in enumerate(names):
+        timed = sorted((rep["results"][i]["keras_s"], rep["backend"]) for rep in reports)
+        fastest, runner_up = timed[0], timed[1]
+        best.append(f"- {name}: **{fastest[1]}** ({runner_up[0] / fastest[0]:.1f}x faster "
+                     f"than {runner_up[1]})")
+    return "## Which backend on a CPU\n\nMeasured above (plain Keras times):\n\n" + "\n".join(best)
 
 
 def main() -> int:
@@ -133,7 +170,7 @@ def main() -> int:
             print(out.stderr[-3000:], file=sys.stderr)
             return out.returncode
         reports.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    text = table(reports, args.quick, import_time_s())
+    text = table(reports, args.quick, import_time_s(), data_loader_times())
     print(text)
     if not args.no_docs:
         (ROOT / "docs").mkdir(exist_ok=True)
