@@ -375,6 +375,9 @@ from .history_live import (
     in_notebook,
     live_metrics_callback,
 )
+from .plotting import (
+    plot,
+)
 from .zeallot import (
     UnpackDefaultError,
     UnpackError,
@@ -720,6 +723,7 @@ __all__ = [
     "optimizer_schedule_free_adam_w",
     "optimizer_sgd",
     "pad_sequences",
+    "plot",
     "plot_history",
     "pop_layer",
     "predict",

@@ -218,3 +218,18 @@ def test_loess_500_epochs_is_fast() -> None:
         loess(x, y)
     per_call = (time.perf_counter() - start) / 5
     assert per_call < 0.5  # measured ~6 ms on 2 shared CPU cores
+
+
+def test_r_generic_plot_dispatches_on_history():
+    import matplotlib.figure
+
+    from kerasr import InvalidValueError, plot
+    from kerasr.history import TrainingHistory
+
+    history = TrainingHistory(params={"verbose": 0, "epochs": 3, "steps": 1},
+                              metrics={"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0]})
+    figure = plot(history)
+    assert isinstance(figure, matplotlib.figure.Figure)
+    assert [ax.get_ylabel() for ax in figure.axes if ax.get_ylabel()] == ["loss"]
+    with pytest.raises(InvalidValueError, match="plot\\(\\): no method for list"):
+        plot([1, 2, 3])

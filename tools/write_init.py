@@ -18,7 +18,7 @@ MODULES = [
     "errors", "named_list", "options", "pipe", "models", "training", "persistence", "utils",
     "generated.layers", "generated.optimizers", "generated.losses", "generated.metrics",
     "generated.callbacks", "generated.regularizers", "generated.initializers",
-    "generated.constraints", "history", "history_live", "zeallot", "datasets",
+    "generated.constraints", "history", "history_live", "plotting", "zeallot", "datasets",
 ]
 SKIP = {"Target", "MODEL", "pipe_apply", "resolve_verbose", "KNOWN_OPTIONS", "closest",
         "did_you_mean", "unknown_argument", "PngFrame"}
