@@ -13,7 +13,7 @@ import numpy as np
 from .errors import InvalidValueError
 from .named_list import NamedList
 
-__all__ = ["as_model_data", "check_finite", "check_rows", "check_input_width"]
+__all__ = ["as_model_data", "as_model_input", "check_finite", "check_rows", "check_input_width"]
 
 
 def as_model_data(value: Any) -> Any:
@@ -31,6 +31,23 @@ def as_model_data(value: Any) -> Any:
     ):
         return np.asarray(value)
     return value
+
+
+def as_model_input(model: Any, x: Any) -> Any:
+    """R treats a vector as a one-column matrix: give a 1-D ``x`` its column axis when the
+    model expects one feature per row, or has no input shape yet (it builds on first use)."""
+    x = as_model_data(x)
+    if not isinstance(x, np.ndarray) or x.ndim != 1:
+        return x
+    if not getattr(model, "built", False):
+        return x[:, None]
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        return x
+    if inputs and len(inputs) == 1 and tuple(inputs[0].shape)[1:] == (1,):
+        return x[:, None]
+    return x
 
 
 def _arrays(value: Any) -> list[tuple[str, Any]]:

@@ -20,23 +20,43 @@ __all__ = [
 
 
 class KerasrError(Exception):
-    """Base class of the errors kerasr raises itself."""
+    """Base class of the errors kerasr raises itself.
+
+    R: ``tryCatch(fit(...), error = function(e) conditionMessage(e))``
+    Python: ``try: fit(...)`` / ``except KerasrError as e: str(e)``
+    """
 
 
 class ArgumentError(KerasrError, TypeError):
-    """An argument kerasr does not know, or a missing required argument."""
+    """An argument kerasr does not know, or a missing required argument.
+
+    R: ``fit(model, x, y, callback = cb)`` (R silently partial-matches ``callbacks``)
+    Python: ``fit(model, x, y, callback=cb)`` raises "did you mean `callbacks`?"
+    """
 
 
 class TargetError(KerasrError, TypeError):
-    """A verb was given a first argument (its target) of the wrong type."""
+    """A verb was given a first argument (its target) of the wrong type.
+
+    R: ``fit("model", x, y)`` (an error from R's S3 dispatch)
+    Python: ``fit("model", x, y)`` raises TargetError naming the expected Keras model
+    """
 
 
 class InvalidValueError(KerasrError, ValueError):
-    """An argument has a value of the right type but an invalid content."""
+    """An argument has a value of the right type but an invalid content.
+
+    R: ``get_layer(model, index = 0)`` ("`index` for get_layer() is 1-based")
+    Python: ``get_layer(model, index=0)`` raises InvalidValueError ("1-based, as in R")
+    """
 
 
 class KerasrDeprecationWarning(FutureWarning):
-    """A legacy R keras spelling that still works (shown by default, unlike DeprecationWarning)."""
+    """A legacy R keras spelling that still works (shown by default, unlike DeprecationWarning).
+
+    R: ``optimizer_sgd(lr = 0.01)`` ("the `lr` argument has been renamed to `learning_rate`")
+    Python: ``optimizer_sgd(lr=0.01)`` warns: use ``learning_rate=``
+    """
 
 
 def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:

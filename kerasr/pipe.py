@@ -131,6 +131,9 @@ def verb(target: Target, *, data_first: bool = False) -> Callable[[F], F]:
 
     ``data_first`` marks verbs whose first non-target argument is data (``x``), so a string
     there is taken as a mistaken target (``fit("model", x, y)``) and reported.
+
+    R: ``my_verb <- function(object, ...) UseMethod("my_verb")`` then ``model %>% my_verb()``
+    Python: ``@verb(MODEL)`` on ``def my_verb(object, ...)`` then ``model >> my_verb()``
     """
 
     def decorate(function: F) -> F:

@@ -16,7 +16,13 @@ import numpy as np
 
 from . import _keras
 from .arguments import deprecated
-from .data_checks import as_model_data, check_finite, check_input_width, check_rows
+from .data_checks import (
+    as_model_data,
+    as_model_input,
+    check_finite,
+    check_input_width,
+    check_rows,
+)
 from .errors import InvalidValueError, did_you_mean
 from .factories import is_factory
 from .history_live import in_notebook
@@ -234,7 +240,7 @@ def fit(
     from .history import TrainingHistory
 
     _check_compiled("fit", object)
-    x = as_model_data(x)
+    x = as_model_input(object, x)
     y = as_model_data(y)
     _check_xy("fit", object, x, y)
     epochs = int(epochs)
@@ -363,7 +369,7 @@ def evaluate(
     Python: ``model >> evaluate(x_test, y_test)``; ``loss, acc = model >> evaluate(x, y)``
     """
     _check_compiled("evaluate", object)
-    x = as_model_data(x)
+    x = as_model_input(object, x)
     y = as_model_data(y)
     _check_xy("evaluate", object, x, y)
     result = object.evaluate(
@@ -388,7 +394,7 @@ def predict(
     R: ``model %>% predict(x_test)``
     Python: ``model >> predict(x_test)``
     """
-    x = _as_tuple_batches(as_model_data(x))
+    x = _as_tuple_batches(as_model_input(object, x))
     check_input_width("predict", object, x)
     check_finite("predict", "x", x)
     return object.predict(
@@ -404,7 +410,7 @@ def predict_on_batch(object: Any, x: Any) -> Any:
     R: ``predict_on_batch(model, x)``
     Python: ``predict_on_batch(model, x)``
     """
-    x = as_model_data(x)
+    x = as_model_input(object, x)
     check_input_width("predict_on_batch", object, x)
     return object.predict_on_batch(x)
 
@@ -426,7 +432,7 @@ def train_on_batch(
     Python: ``train_on_batch(model, x, y)``
     """
     _check_compiled("train_on_batch", object)
-    x, y = as_model_data(x), as_model_data(y)
+    x, y = as_model_input(object, x), as_model_data(y)
     _check_xy("train_on_batch", object, x, y)
     return _scalar_or_list(object.train_on_batch(
         x, y, sample_weight=sample_weight, class_weight=class_weight, return_dict=True
@@ -441,7 +447,7 @@ def test_on_batch(object: Any, x: Any, y: Any = None, sample_weight: Any = None)
     Python: ``test_on_batch(model, x, y)``
     """
     _check_compiled("test_on_batch", object)
-    x, y = as_model_data(x), as_model_data(y)
+    x, y = as_model_input(object, x), as_model_data(y)
     _check_xy("test_on_batch", object, x, y)
     return _scalar_or_list(
         object.test_on_batch(x, y, sample_weight=sample_weight, return_dict=True)

@@ -234,3 +234,16 @@ def test_sine_wave_with_sgd_momentum_and_reduce_lr_on_plateau():
     assert history.metrics["val_loss"][-1] < 0.08
     lrs = history.metrics["learning_rate"]
     assert lrs[0] == pytest.approx(0.01) and min(lrs) <= 0.001 + 1e-9
+
+
+def test_a_vector_is_a_one_column_matrix_as_in_r():
+    """Anderson's relu.R model 5: no input_shape; x is a plain vector, as R passes it."""
+    rng = np.random.default_rng(42820)
+    x = rng.normal(size=200)
+    y = -200 - 5 * x + rng.normal(scale=10, size=200)
+    model = keras_model_sequential() >> layer_dense(units=1, activation="linear")
+    model >> compile(optimizer="sgd", loss="mse")
+    history = model >> fit(x, y, epochs=2, verbose=0, validation_split=0.2)
+    assert model.input_shape[-1] == 1 and len(history.metrics["val_loss"]) == 2
+    assert (model >> predict(np.linspace(0, 1, 5), verbose=0)).shape == (5, 1)
+    assert (model >> predict([0.0, 1.0], verbose=0)).shape == (2, 1)

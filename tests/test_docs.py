@@ -1,0 +1,306 @@
+"""The documentation site: translation table, docstrings, mkdocs --strict, headless screenshots.
+
+The build and the screenshot tests skip with a reason when mkdocs (``pip install -e ".[docs]"``)
+or Chromium (``apt-get install chromium``) is missing; ``.ci/docs`` installs both.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import inspect
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import kerasr
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATION_MD = ROOT / "docs" / "translation.md"
+WORKSHOPS_MD = ROOT.parent / "shared" / "reference" / "workshops.md"
+CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and
+                 os.path.exists(p)), None)
+
+
+def _load_tool(name: str):
+    spec = importlib.util.spec_from_file_location(f"_docs_tool_{name}", ROOT / "tools" /
+                                                  f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def table_tool():
+    return _load_tool("translation_table")
+
+
+@pytest.fixture(scope="module")
+def hooks():
+    return _load_tool("docs_hooks")
+
+
+def _exports() -> list[str]:
+    return [n for n in kerasr.__all__ if not n.startswith("__")]
+
+
+def _table_cells(text: str) -> list[list[str]]:
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("|---"):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            rows.append(cells)
+    return rows
+
+
+# --------------------------------------------------------------------------- translation table
+
+
+def test_translation_table_is_current(table_tool):
+    assert TRANSLATION_MD.read_text(encoding="utf-8") == table_tool.render(), (
+        "docs/translation.md is stale: run `python tools/translation_table.py`"
+    )
+
+
+def test_every_export_is_in_the_translation_table():
+    text = TRANSLATION_MD.read_text(encoding="utf-8")
+    kerasr_cells = set()
+    for cells in _table_cells(text):
+        # workshop table: R | files | kerasr | ...; other table: R | kerasr | ...
+        column = 2 if len(cells) == 6 else 1
+        kerasr_cells.add(cells[column])
+    missing = [n for n in _exports() if f"`{n}()`" not in kerasr_cells
+               and f"`{n}`" not in kerasr_cells]
+    assert not missing, f"kerasr exports missing from docs/translation.md: {missing}"
+
+
+def test_every_workshop_function_is_in_the_translation_table(table_tool):
+    functions = [e["function"] for e in table_tool.load_workshop_functions()]
+    assert len(functions) >= 139
+    r_cells = {cells[0] for cells in _table_cells(TRANSLATION_MD.read_text(encoding="utf-8"))}
+    ws_rows, _ = table_tool.build_rows()
+    assert [r["name"] for r in ws_rows if r["name"] in functions]
+    assert {r["name"] for r in ws_rows} == set(functions)
+    for row in ws_rows:
+        assert row["status"] in {table_tool.SAME, table_tool.RENAMED, table_tool.DEPRECATED,
+                                 table_tool.NOT_APPLICABLE, table_tool.NOT_YET}, row
+        assert row["r"] in r_cells
+
+
+def test_deprecated_rows_name_a_replacement(table_tool):
+    ws_rows, other = table_tool.build_rows()
+    for row in ws_rows + other:
+        if row["status"] == table_tool.DEPRECATED:
+            assert row["note"].startswith("use "), row
+
+
+@pytest.mark.skipif(not WORKSHOPS_MD.exists(), reason="../shared/reference/workshops.md absent")
+def test_committed_workshop_list_matches_the_reference(table_tool):
+    assert table_tool.parse_workshops_md(WORKSHOPS_MD) == table_tool.load_workshop_functions(), (
+        "run `python tools/translation_table.py --refresh-workshops`"
+    )
+
+
+# --------------------------------------------------------------------------- docstrings
+
+
+def _lacking_r_python_lines() -> list[str]:
+    lacking = []
+    for name in _exports():
+        obj = getattr(kerasr, name)
+        if not callable(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        if not (re.search(r"^\s*R:\s*\S", doc, re.M) and re.search(r"^\s*Python:\s*\S", doc,
+                                                                    re.M)):
+            lacking.append(name)
+    return lacking
+
+
+def test_public_docstrings_have_an_r_line_and_a_python_line():
+    lacking = sorted(_lacking_r_python_lines())
+    assert not lacking, f"docstrings without an `R:` line and a `Python:` line: {lacking}"
+
+
+# --------------------------------------------------------------------------- generated pages
+
+
+def test_api_reference_lists_every_export_once(hooks):
+    names = [n for g in hooks.api_groups() for _, ns in g.sections for n in ns]
+    assert sorted(names) == sorted(_exports())
+    assert len(names) == len(set(names))
+
+
+def test_lab_script_parsing(hooks):
+    script = "\n".join([
+        "# ---", "# jupyter:", "#   jupytext:", "# ---", "",
+        "# %% [markdown]", "# # Title", "#", "# Some *text*.", "",
+        "# %%", "x = 1", "", "# %%", "", "# %% [markdown]", "# ## Part", "",
+        "# %%", "print(x)",
+    ])
+    cells = hooks.parse_percent_script(script)
+    assert cells == [("markdown", "# Title\n\nSome *text*."), ("code", "x = 1"),
+                     ("markdown", "## Part"), ("code", "print(x)")]
+    nb = hooks.script_to_notebook(cells)
+    assert nb["nbformat"] == 4 and [c["cell_type"] for c in nb["cells"]] == [
+        "markdown", "code", "markdown", "code"]
+
+
+def test_lab_page_from_a_committed_notebook_shows_its_outputs(hooks, tmp_path, monkeypatch):
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5"
+           "ErkJggg==")
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# A lab\n", "\n", "Text."]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["print(1)"],
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": ["1\n"]},
+                     {"output_type": "display_data", "metadata": {},
+                      "data": {"image/png": png, "text/plain": ["<Figure>"]}}]},
+    ]}
+    (tmp_path / "demo.py").write_text("# %%\nprint(1)\n")
+    (tmp_path / "demo.ipynb").write_text(json.dumps(notebook))
+    monkeypatch.setattr(hooks, "LABS_DIR", tmp_path)
+    page, nb_bytes = hooks.lab_page("demo")
+    assert page.startswith("# A lab")
+    assert "demo.ipynb" in page and "```python\nprint(1)\n```" in page
+    assert "```text\n1\n```" in page and f"data:image/png;base64,{png}" in page
+    assert nb_bytes == (tmp_path / "demo.ipynb").read_bytes()
+
+
+def test_lab_run_section_embeds_results_and_figures(hooks, tmp_path):
+    (tmp_path / "results.json").write_text('{"mae": 2.5}')
+    (tmp_path / "history.png").write_bytes(b"png")
+    section, figures = hooks.lab_run_section("demo", tmp_path, True, "")
+    assert '{"mae": 2.5}' in section and "![history](demo/history.png)" in section
+    assert figures == [tmp_path / "history.png"]
+    section, figures = hooks.lab_run_section("demo", tmp_path, False, "Traceback\nValueError")
+    assert "failed" in section and "ValueError" in section and figures == []
+
+
+def test_r_python_lines_are_labelled():
+    pytest.importorskip("griffe", reason="griffe (mkdocstrings[python]) not installed")
+    griffe_ext = _load_tool("docs_griffe")
+    text = "Summary.\n\nR: ``fit(model, x)``\nPython: ``fit(model, x)``\n"
+    assert griffe_ext.label_r_python_lines(text).splitlines()[2:] == [
+        "**R:** ``fit(model, x)``  ", "**Python:** ``fit(model, x)``"]
+
+
+def test_datasets_page_lists_every_registry_file(hooks):
+    from data_loaders import registry
+
+    page = hooks.datasets_page()
+    for key, entry in registry.FILES.items():
+        assert f"`{key}`" in page
+        assert entry.sha256 is None or entry.sha256 in page
+    assert "KERASR_DATA_DIR" in page and "kerasr data where" in page
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    pytest.importorskip("mkdocs", reason="mkdocs not installed: pip install -e '.[docs]'")
+    pytest.importorskip("material", reason="mkdocs-material not installed")
+    pytest.importorskip("mkdocstrings", reason="mkdocstrings not installed")
+    site = tmp_path_factory.mktemp("site")
+    # the labs present when the build starts (labs/ may gain scripts while tests run)
+    (site.parent / f"{site.name}-labs.json").write_text(json.dumps(_load_tool("docs_hooks")
+                                                                   .lab_names()))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+         str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    seconds = time.monotonic() - start
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    print(f"mkdocs build --strict: {seconds:.1f} s")
+    return site
+
+
+def test_mkdocs_build_strict(built_site, hooks):
+    for page in ["index.html", "getting-started.html", "coming-from-r.html",
+                 "translation.html", "datasets.html", "performance.html",
+                 "reference/index.html", "labs/index.html"]:
+        assert (built_site / page).exists(), page
+    html = "".join(p.read_text(encoding="utf-8") for p in (built_site / "reference").glob("*.html"))
+    missing = [n for n in _exports() if f'id="{hooks._canonical(n)}"' not in html]
+    assert not missing, f"exports without a rendered API entry: {missing}"
+    labs = json.loads((built_site.parent / f"{built_site.name}-labs.json").read_text())
+    assert labs
+    for lab in labs:
+        assert (built_site / "labs" / f"{lab}.html").exists()
+        notebook = json.loads((built_site / "labs" / f"{lab}.ipynb").read_text(encoding="utf-8"))
+        assert notebook["nbformat"] == 4 and notebook["cells"]
+
+
+# --------------------------------------------------------------------------- headless browser
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_site(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _screenshot(url: str, out: Path, profile: Path) -> str:
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+         "--hide-scrollbars", f"--screenshot={out}", "--window-size=1280,900", url],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert out.exists(), f"no screenshot of {url}:\n{proc.stderr[-3000:]}"
+    return proc.stdout + proc.stderr
+
+
+def _assert_not_blank(png: Path) -> None:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        assert rgb.size == (1280, 900)
+        colours = rgb.getcolors(maxcolors=1_000_000)
+    assert colours is not None
+    total = sum(count for count, _ in colours)
+    top = max(count for count, _ in colours)
+    assert len(colours) > 50, f"{png.name}: only {len(colours)} colours"
+    assert top / total < 0.95, f"{png.name}: {top / total:.0%} of the pixels are one colour"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+def test_site_opens_in_headless_chromium(served_site, hooks, tmp_path):
+    pytest.importorskip("PIL", reason="pillow not installed (needed to read the screenshots)")
+    keep = os.environ.get("KERASR_DOCS_SCREENSHOTS")
+    out_dir = Path(keep) if keep else tmp_path
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lab = hooks.lab_names()[0]
+    for name, path in [("home", "index.html"), (f"lab-{lab}", f"labs/{lab}.html")]:
+        png = out_dir / f"{name}.png"
+        log = _screenshot(f"{served_site}/{path}", png, tmp_path / f"profile-{name}")
+        errors = [line for line in log.splitlines() if ":CONSOLE" in line
+                  and re.search(r"Uncaught|Error|Failed|404", line)]
+        assert not errors, f"console errors on {path}:\n" + "\n".join(errors)
+        _assert_not_blank(png)
