@@ -247,3 +247,24 @@ def test_a_vector_is_a_one_column_matrix_as_in_r():
     assert model.input_shape[-1] == 1 and len(history.metrics["val_loss"]) == 2
     assert (model >> predict(np.linspace(0, 1, 5), verbose=0)).shape == (5, 1)
     assert (model >> predict([0.0, 1.0], verbose=0)).shape == (2, 1)
+
+
+def test_input_checks_make_no_copy_of_the_data():
+    """kerasr's checks before fit() (rows, NaN/Inf, width, vector-to-column) allocate almost
+    nothing: no hidden float64 or other copies of x (issue 7, memory)."""
+    import tracemalloc
+
+    from kerasr.data_checks import as_model_input, check_finite, check_input_width, check_rows
+
+    model = keras_model_sequential(input_shape=784) >> layer_dense(units=10)
+    x = np.random.default_rng(0).random((20000, 784), dtype="float32")  # 62.7 MB
+    y = np.zeros(20000, dtype="uint8")
+    tracemalloc.start()
+    x2 = as_model_input(model, x)
+    check_rows("fit", x2, y)
+    check_finite("fit", "x", x2)
+    check_input_width("fit", model, x2)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert x2 is x
+    assert peak < 0.01 * x.nbytes
