@@ -26,8 +26,22 @@ class Lab:
 
 
 LABS: tuple[Lab, ...] = (
-    Lab("baby_steps", "OLS through one dense unit; sine-wave capacity; learning rates and "
-        "callbacks", "synthetic (generated in the lab)", True),
+    Lab("baby_steps", "OLS through one dense unit; sine-wave capacity; the shuffle pitfall; "
+        "learning rates, momentum and callbacks; the ReLU-output pitfall",
+        "synthetic (generated in the lab)", True),
+    Lab("perceptrons", "AND, OR and XOR with a single unit and with a hidden layer",
+        "synthetic (truth tables)", True),
+    Lab("boston", "Boston housing regression: scaling, MAE, k-fold validation",
+        "Boston housing (shipped with kerasr)", True),
+    Lab("kyphosis", "logistic regression vs a small network, ROC AUC; functional API with "
+        "an embedding", "rpart's kyphosis (shipped with kerasr)", True),
+    Lab("mnist_mlp", "MNIST and Fashion-MNIST multilayer perceptrons: dropout, confusion "
+        "matrix, misclassified images", "MNIST (11 MB) and Fashion-MNIST (30 MB) downloads",
+        False),
+    Lab("fashion_cnn", "Fashion-MNIST CNN: convolution, pooling, batch normalization, dropout, "
+        "checkpoint and early stopping", "Fashion-MNIST (30 MB download)", False),
+    Lab("lstm_power", "LSTM forecasting of household power: windows, conv1d + stacked LSTM, "
+        "persistence baseline", "UCI household power consumption (20 MB download)", False),
 )
 
 
