@@ -6,8 +6,9 @@
   page (markdown cells as text, code cells as code; outputs when a committed ``.ipynb`` has
   them) and offered as a downloadable notebook;
 - ``datasets.md``: the data sets, from ``data_loaders.registry`` and the shipped CSV files;
-- with ``KERASR_DOCS_RUN_LABS=1``, each lab is also run in fast mode during the build and its
-  results and figures are appended to its page (off by default: minutes of CPU);
+- with ``KERASR_DOCS_RUN_LABS=1`` (set by .ci/docs), each offline lab is also run in fast mode
+  during the build and its results and figures are appended to its page; labs that download
+  their data say how to produce their outputs (off by default: a minute of CPU);
 - ``performance.md``: only when ``docs/performance.md`` does not exist yet (``benchmarks/run.py``
   writes the real one), a short page saying how to generate it.
 
@@ -534,6 +535,21 @@ def lab_run_section(name: str, out: Path, ok: bool, log_tail: str) -> tuple[str,
     return "\n".join(lines), figures
 
 
+DOWNLOAD_LAB_NOTE = """## Outputs
+
+This lab downloads its data on first use, so its outputs are not produced while building
+these pages offline. Run it with `kerasr lab run {name} --fast --out lab-output` (or open the
+notebook) to see its results and figures.
+"""
+
+
+def _lab_is_offline(name: str) -> bool:
+    """True for labs on bundled or generated data (their fast runs are built into the docs)."""
+    from kerasr.lab_catalog import LABS
+
+    return any(lab.name == name and lab.offline for lab in LABS)
+
+
 PERFORMANCE_PLACEHOLDER = """# Performance
 
 This page is written by the benchmark command and has not been generated in this build:
@@ -593,7 +609,9 @@ def on_files(files: Any, config: Any) -> Any:
     run_labs = os.environ.get(RUN_LABS_ENV) == "1"
     for name in names:
         page, notebook = lab_page(name)
-        if run_labs:
+        if run_labs and not _lab_is_offline(name):
+            page = page.rstrip("\n") + "\n\n" + DOWNLOAD_LAB_NOTE.format(name=name)
+        elif run_labs:
             import logging
             import tempfile
 
