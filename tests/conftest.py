@@ -7,6 +7,7 @@ imported); tests marked ``tensorflow_only`` are skipped there with the reason.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -46,3 +47,19 @@ def _fresh_keras_session():
 
         keras.backend.clear_session()
     yield
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail loudly if anything tries to reach a host other than 127.0.0.1 (tests are offline).
+
+    Modules apply it with ``pytestmark = pytest.mark.usefixtures("no_network")``.
+    """
+    real = socket.create_connection
+
+    def guarded(address, *args, **kwargs):
+        if address[0] not in ("127.0.0.1", "localhost"):
+            raise OSError(f"test tried to reach the network: {address}")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", guarded)

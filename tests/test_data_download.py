@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import tarfile
@@ -30,17 +29,7 @@ FAST = {"timeout": 2.0, "retries": 2, "backoff": 0.01, "progress": False}
 
 
 # -- fixtures -------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail loudly if anything tries to reach a host other than 127.0.0.1."""
-    real = socket.create_connection
-
-    def guarded(address, *args, **kwargs):
-        if address[0] not in ("127.0.0.1", "localhost"):
-            raise OSError(f"test tried to reach the network: {address}")
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", guarded)
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.fixture(autouse=True)

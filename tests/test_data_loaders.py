@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import socket
 import subprocess
 import sys
 import threading
@@ -50,16 +49,7 @@ FAST = {"timeout": 2.0, "retries": 0, "backoff": 0.0, "progress": False}
 
 
 # -- fixtures -------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = socket.create_connection
-
-    def guarded(address, *args, **kwargs):
-        if address[0] not in ("127.0.0.1", "localhost"):
-            raise OSError(f"test tried to reach the network: {address}")
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", guarded)
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import io
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -28,16 +27,11 @@ from kerasr.named_list import NamedList
 NO_SERVER = ("http://127.0.0.1:9/unreachable",)
 
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
+
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = socket.create_connection
-
-    def guarded(address, *args, **kwargs):
-        if address[0] not in ("127.0.0.1", "localhost"):
-            raise OSError(f"test tried to reach the network: {address}")
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", guarded)
+def _fast_failures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KERASR_DOWNLOAD_RETRIES", "0")
     monkeypatch.setenv("KERASR_DOWNLOAD_TIMEOUT", "2")
 

@@ -16,7 +16,6 @@ import io
 import json
 import math
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -218,18 +217,11 @@ def test_notebook_in_sync_with_script(name: str) -> None:
     assert all(not c.get("outputs") for c in committed.cells if c.cell_type == "code")
 
 
+@pytest.mark.usefixtures("no_network")
 def test_download_lab_fails_offline_with_the_loaders_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With an empty cache and no network, a download lab stops with the URL and the path."""
-    real = socket.create_connection
-
-    def guarded(address, *args, **kwargs):
-        if address[0] not in ("127.0.0.1", "localhost"):
-            raise OSError(f"test tried to reach the network: {address}")
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", guarded)
     monkeypatch.setenv("KERASR_DATA_DIR", str(tmp_path / "empty-cache"))
     monkeypatch.setenv("KERASR_DOWNLOAD_RETRIES", "0")
     monkeypatch.setenv("KERASR_DOWNLOAD_TIMEOUT", "2")
