@@ -25,10 +25,6 @@
 # Set `KERASR_FAST=1` (or run `kerasr lab run baby_steps --fast`) for a quick pass.
 
 # %%
-import json
-import os
-import sys
-
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -45,20 +41,13 @@ from kerasr import (
     set_random_seed,
     to_categorical,
 )
+from kerasr.lab_support import lab_fast, lab_out, show, write_results
 
-FAST = os.environ.get("KERASR_FAST") == "1"
-OUT = os.environ.get("KERASR_LAB_OUT", ".")
+FAST = lab_fast()
+OUT = lab_out()
 results: dict[str, float] = {}
 
 
-def show(fig, name):
-    """Save a figure into the output folder, and display it when running in a notebook."""
-    fig.savefig(os.path.join(OUT, name), dpi=100)
-    if "ipykernel" in sys.modules:
-        from IPython.display import display
-
-        display(fig)
-    plt.close(fig)
 
 # %% [markdown]
 # ## 1. Linear regression with one dense unit
@@ -364,6 +353,4 @@ results.update(relu_zero_share=float(np.mean(relu_pred == 0)),
                shifted_deep_val_loss=float(deep_history.metrics["val_loss"][-1]))
 
 # %%
-with open(os.path.join(OUT, "results.json"), "w") as handle:
-    json.dump(results, handle, indent=2)
-print(json.dumps(results, indent=2))
+write_results(results)

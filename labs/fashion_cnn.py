@@ -32,9 +32,7 @@
 # to use instead of the cache.
 
 # %%
-import json
 import os
-import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -64,20 +62,11 @@ from kerasr import (
     summary,
     to_categorical,
 )
+from kerasr.lab_support import lab_fast, lab_out, show, write_results
 
-FAST = os.environ.get("KERASR_FAST") == "1"
-OUT = os.environ.get("KERASR_LAB_OUT", ".")
+FAST = lab_fast()
+OUT = lab_out()
 results: dict[str, float] = {}
-
-
-def show(fig, name):
-    """Save a figure into the output folder, and display it when running in a notebook."""
-    fig.savefig(os.path.join(OUT, name), dpi=100)
-    if "ipykernel" in sys.modules:
-        from IPython.display import display
-
-        display(fig)
-    plt.close(fig)
 
 
 # %% [markdown]
@@ -216,6 +205,4 @@ show(fig, "per_class_accuracy.png")
 results.update(test_loss=metrics["loss"], test_accuracy=metrics["accuracy"],
                epochs_run=epochs_run, best_epoch=best_epoch,
                checkpoint_saved=os.path.exists(best_file), n_train=len(x_train))
-with open(os.path.join(OUT, "results.json"), "w") as handle:
-    json.dump(results, handle, indent=2)
-print(json.dumps(results, indent=2))
+write_results(results)

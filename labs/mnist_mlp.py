@@ -30,9 +30,7 @@
 # test files is split 8,000 / 2,000).
 
 # %%
-import json
 import os
-import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -56,20 +54,11 @@ from kerasr import (
     set_random_seed,
     to_categorical,
 )
+from kerasr.lab_support import lab_fast, lab_out, show, write_results
 
-FAST = os.environ.get("KERASR_FAST") == "1"
-OUT = os.environ.get("KERASR_LAB_OUT", ".")
+FAST = lab_fast()
+OUT = lab_out()
 results: dict[str, float] = {}
-
-
-def show(fig, name):
-    """Save a figure into the output folder, and display it when running in a notebook."""
-    fig.savefig(os.path.join(OUT, name), dpi=100)
-    if "ipykernel" in sys.modules:
-        from IPython.display import display
-
-        display(fig)
-    plt.close(fig)
 
 
 def idx_folder(folder):
@@ -268,6 +257,4 @@ results.update(fashion_n_train=len(f_train), fashion_test_loss=f_metrics["loss"]
 # about shapes. The convolutional network of the `fashion_cnn` lab does better.
 
 # %%
-with open(os.path.join(OUT, "results.json"), "w") as handle:
-    json.dump(results, handle, indent=2)
-print(json.dumps(results, indent=2))
+write_results(results)

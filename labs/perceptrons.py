@@ -25,10 +25,6 @@
 # Set `KERASR_FAST=1` (or run `kerasr lab run perceptrons --fast`) for a quick pass.
 
 # %%
-import json
-import os
-import sys
-
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -42,20 +38,11 @@ from kerasr import (
     predict,
     set_random_seed,
 )
+from kerasr.lab_support import lab_fast, lab_out, show, write_results
 
-FAST = os.environ.get("KERASR_FAST") == "1"
-OUT = os.environ.get("KERASR_LAB_OUT", ".")
+FAST = lab_fast()
+OUT = lab_out()
 results: dict[str, float] = {}
-
-
-def show(fig, name):
-    """Save a figure into the output folder, and display it when running in a notebook."""
-    fig.savefig(os.path.join(OUT, name), dpi=100)
-    if "ipykernel" in sys.modules:
-        from IPython.display import display
-
-        display(fig)
-    plt.close(fig)
 
 
 # %% [markdown]
@@ -183,6 +170,4 @@ show(fig, "decision_boundaries.png")
 # With the hidden layer all three gates are learned.
 
 # %%
-with open(os.path.join(OUT, "results.json"), "w") as handle:
-    json.dump(results, handle, indent=2)
-print(json.dumps(results, indent=2))
+write_results(results)
