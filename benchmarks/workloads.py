@@ -16,12 +16,13 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Workload:
-    """One benchmark: data maker, a kerasr run and a plain-Keras run of the same work."""
+    """One benchmark: data maker, a kerasr run (kerasr's defaults) and a plain-Keras run
+    (``steps_per_execution`` given: the same work, or 1 for Keras's default)."""
 
     name: str
     make_data: Callable[[bool], tuple[Any, Any]]
     run_kerasr: Callable[[Any, Any, bool], float]
-    run_keras: Callable[[Any, Any, bool], float]
+    run_keras: Callable[[Any, Any, bool, int], float]
 
 
 def _ols_data(quick: bool) -> tuple[Any, Any]:
@@ -130,37 +131,38 @@ def _keras():
     return keras
 
 
-def ks_ols(x: Any, y: Any, quick: bool) -> float:
+def ks_ols(x: Any, y: Any, quick: bool, steps_per_execution: int = 1) -> float:
     keras = _keras()
     keras.utils.set_random_seed(1)
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
+    model.compile(optimizer="sgd", loss="mse", steps_per_execution=steps_per_execution)
     h = model.fit(x, y, batch_size=16, epochs=5 if quick else 20, verbose=0)
     return float(h.history["loss"][-1])
 
 
-def ks_sine(x: Any, y: Any, quick: bool) -> float:
+def ks_sine(x: Any, y: Any, quick: bool, steps_per_execution: int = 1) -> float:
     keras = _keras()
     keras.utils.set_random_seed(1)
     layers = [keras.Input((1,))] + [keras.layers.Dense(256, activation="relu") for _ in range(3)]
     model = keras.Sequential(layers + [keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9), loss="mse")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9), loss="mse",
+                  steps_per_execution=steps_per_execution)
     h = model.fit(x, y, batch_size=16, epochs=10 if quick else 50, verbose=0)
     return float(h.history["loss"][-1])
 
 
-def ks_mlp(x: Any, y: Any, quick: bool) -> float:
+def ks_mlp(x: Any, y: Any, quick: bool, steps_per_execution: int = 1) -> float:
     keras = _keras()
     keras.utils.set_random_seed(1)
     model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(128, activation="relu"),
                               keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=steps_per_execution)
     h = model.fit(x, y, batch_size=128, epochs=2 if quick else 5, verbose=0)
     return float(h.history["loss"][-1])
 
 
-def ks_cnn(x: Any, y: Any, quick: bool) -> float:
+def ks_cnn(x: Any, y: Any, quick: bool, steps_per_execution: int = 1) -> float:
     keras = _keras()
     keras.utils.set_random_seed(1)
     L = keras.layers
@@ -169,12 +171,13 @@ def ks_cnn(x: Any, y: Any, quick: bool) -> float:
         L.MaxPooling2D(2), L.Dropout(0.25), L.Flatten(), L.Dense(64, activation="relu"),
         L.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  steps_per_execution=steps_per_execution)
     h = model.fit(x, y, batch_size=128, epochs=1, verbose=0)
     return float(h.history["loss"][-1])
 
 
-def ks_lstm(x: Any, y: Any, quick: bool) -> float:
+def ks_lstm(x: Any, y: Any, quick: bool, steps_per_execution: int = 1) -> float:
     keras = _keras()
     keras.utils.set_random_seed(1)
     L = keras.layers
@@ -182,7 +185,7 @@ def ks_lstm(x: Any, y: Any, quick: bool) -> float:
         keras.Input((48, 7)), L.Conv1D(32, 5, activation="relu"),
         L.LSTM(32, return_sequences=True), L.LSTM(16), L.Dense(1),
     ])
-    model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam", loss="mse", steps_per_execution=steps_per_execution)
     h = model.fit(x, y, batch_size=128, epochs=1 if quick else 2, verbose=0)
     return float(h.history["loss"][-1])
 

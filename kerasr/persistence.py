@@ -20,6 +20,7 @@ from typing import Any
 
 from . import _keras
 from .errors import InvalidValueError
+from .execution import mark_auto
 from .models import MODEL
 from .pipe import verb
 
@@ -113,6 +114,14 @@ def save_model(object: Any, filepath: PathLike | None = None, overwrite: bool = 
     return object
 
 
+def _auto_steps(model: Any) -> Any:
+    """A loaded compiled model trains like one compiled here: kerasr chooses
+    ``steps_per_execution`` unless the file fixed a number other than 1."""
+    if getattr(model, "compiled", False) and getattr(model, "steps_per_execution", 1) == 1:
+        mark_auto(model)
+    return model
+
+
 def load_model(filepath: PathLike | bytes, custom_objects: dict[str, Any] | None = None,
                compile: bool = True, safe_mode: bool = True) -> Any:
     """Load a model saved with save_model() (a ``.keras`` file, or bytes); safe_mode on.
@@ -130,8 +139,8 @@ def load_model(filepath: PathLike | bytes, custom_objects: dict[str, Any] | None
     if Path(path).is_dir() and (Path(path) / "model.keras").exists():
         return load_model_tf(path, custom_objects=custom_objects, compile=compile)
     with _readable_as(path, ".keras", "load_model") as readable:
-        return k.models.load_model(readable, custom_objects=custom_objects, compile=compile,
-                                   safe_mode=safe_mode)
+        return _auto_steps(k.models.load_model(readable, custom_objects=custom_objects,
+                                               compile=compile, safe_mode=safe_mode))
 
 
 @verb(MODEL)
@@ -159,7 +168,7 @@ def load_model_hdf5(filepath: PathLike, custom_objects: dict[str, Any] | None = 
         model = k.models.load_model(readable, custom_objects=custom_objects, compile=False)
         if compile:
             _compile_from_hdf5(model, readable, custom_objects or {})
-    return model
+    return _auto_steps(model)
 
 
 def _compile_from_hdf5(model: Any, path: str, custom_objects: dict[str, Any]) -> None:
@@ -241,8 +250,8 @@ def load_model_tf(filepath: PathLike, custom_objects: dict[str, Any] | None = No
             f"(no model.keras inside). TensorFlow SavedModels from R keras 2 cannot be loaded "
             f"as Keras 3 models; use keras.layers.TFSMLayer('{filepath}') for inference"
         )
-    return _keras.keras().models.load_model(model_file, custom_objects=custom_objects,
-                                            compile=compile)
+    return _auto_steps(_keras.keras().models.load_model(model_file, custom_objects=custom_objects,
+                                                        compile=compile))
 
 
 @verb(MODEL)
@@ -342,8 +351,8 @@ def unserialize_model(model: bytes, custom_objects: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="kerasr-") as tmpdir:
         path = os.path.join(tmpdir, "model.keras")
         Path(path).write_bytes(bytes(model))
-        return _keras.keras().models.load_model(path, custom_objects=custom_objects,
-                                                compile=compile)
+        return _auto_steps(_keras.keras().models.load_model(
+            path, custom_objects=custom_objects, compile=compile))
 
 
 @verb(MODEL)

@@ -24,6 +24,7 @@ from .data_checks import (
     check_rows,
 )
 from .errors import InvalidValueError, did_you_mean
+from .execution import check_steps_per_execution, mark_auto, use_steps_per_execution
 from .factories import is_factory
 from .history_live import in_notebook
 from .models import MODEL
@@ -117,7 +118,7 @@ def compile(
     loss_weights: Any = None,
     weighted_metrics: Any = None,
     run_eagerly: bool = False,
-    steps_per_execution: int = 1,
+    steps_per_execution: int | str = "auto",
     jit_compile: Any = "auto",
     auto_scale_loss: bool = True,
 ) -> Any:
@@ -125,6 +126,11 @@ def compile(
 
     ``metrics`` takes a string or a list; ``loss``/``metrics`` also take kerasr's
     ``loss_*``/``metric_*`` functions uncalled, as R code passes them.
+
+    ``steps_per_execution="auto"`` (kerasr's default; R and Keras use 1) runs several
+    batches per call into the backend whenever that gives identical results, and one batch
+    at a time when a callback needs to see each batch (see ``kerasr.execution``). Pass a
+    number to fix it.
 
     R: ``model %>% compile(optimizer = "sgd", loss = "mse", metrics = c("mae"))``
     Python: ``model >> compile(optimizer="sgd", loss="mse", metrics="mae")``
@@ -141,6 +147,8 @@ def compile(
         loss = _resolve("losses", loss, k.losses, k.losses.Loss, "losses")
     metrics = _metrics_list(metrics)
     weighted_metrics = _metrics_list(weighted_metrics)
+    steps_per_execution = check_steps_per_execution(steps_per_execution)
+    auto_steps = steps_per_execution == "auto"
     object.compile(
         optimizer=optimizer,
         loss=loss,
@@ -148,10 +156,11 @@ def compile(
         loss_weights=loss_weights,
         weighted_metrics=weighted_metrics,
         run_eagerly=run_eagerly,
-        steps_per_execution=steps_per_execution,
+        steps_per_execution=1 if auto_steps else steps_per_execution,
         jit_compile=jit_compile,
         auto_scale_loss=auto_scale_loss,
     )
+    mark_auto(object, auto_steps)
     return object
 
 
@@ -259,6 +268,9 @@ def fit(
 
         live = live_metrics_callback(epochs=epochs)
         cbs.append(live)  # last: it sees metrics other callbacks add (learning_rate)
+    has_validation = validation_data is not None or validation_split
+    use_steps_per_execution(object, cbs, ("train", "test") if has_validation else ("train",),
+                            (steps_per_epoch, validation_steps))
     try:
         object.fit(
             x=x,
@@ -372,9 +384,11 @@ def evaluate(
     x = as_model_input(object, x)
     y = as_model_data(y)
     _check_xy("evaluate", object, x, y)
+    cbs = _callbacks(callbacks)
+    use_steps_per_execution(object, cbs, ("test",), (steps,))
     result = object.evaluate(
         x=x, y=y, batch_size=batch_size, verbose=resolve_verbose(verbose),
-        sample_weight=sample_weight, steps=steps, callbacks=_callbacks(callbacks),
+        sample_weight=sample_weight, steps=steps, callbacks=cbs,
         return_dict=True,
     )
     return NamedList({name: float(np.asarray(v)) for name, v in result.items()})
@@ -397,9 +411,11 @@ def predict(
     x = _as_tuple_batches(as_model_input(object, x))
     check_input_width("predict", object, x)
     check_finite("predict", "x", x)
+    cbs = _callbacks(callbacks)
+    use_steps_per_execution(object, cbs, ("predict",), (steps,))
     return object.predict(
         x, batch_size=batch_size, verbose=resolve_verbose(verbose), steps=steps,
-        callbacks=_callbacks(callbacks),
+        callbacks=cbs,
     )
 
 
