@@ -5,7 +5,8 @@ Keras defaults to one batch per execution, so every batch pays a round trip thro
 runs :data:`AUTO_STEPS_PER_EXECUTION` batches per execution instead whenever that gives the
 same result: the same batches in the same order and the same weights, losses and
 predictions, only fewer trips through Python. It falls back to one batch per execution
-when a callback has to see every batch (``callback_lambda(on_batch_end=...)``,
+when the model runs eagerly (``compile(run_eagerly=True)``, for debugging) or a callback
+has to see every batch (``callback_lambda(on_batch_end=...)``,
 ``callback_terminate_on_nan()``, a checkpoint or TensorBoard writing per batch), and uses
 a divisor of ``steps_per_epoch``/``validation_steps``/``steps`` when those are given, because
 Keras rounds an epoch up to whole executions.
@@ -123,7 +124,8 @@ def use_steps_per_execution(model: Any, callbacks: Iterable[Any], phases: Iterab
     if not getattr(model, _AUTO_FLAG, False):
         return
     phases = tuple(phases)
-    wanted = 1 if needs_every_batch(callbacks, phases) else _fixed_lengths_divisor(step_counts)
+    one_at_a_time = getattr(model, "run_eagerly", False) or needs_every_batch(callbacks, phases)
+    wanted = 1 if one_at_a_time else _fixed_lengths_divisor(step_counts)
     if getattr(model, "steps_per_execution", 1) != wanted:
         model.steps_per_execution = wanted
         model.train_function = None

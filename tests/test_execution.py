@@ -80,6 +80,15 @@ def test_steps_per_epoch_is_honoured_exactly():
     assert served <= 30 + 10  # Keras may prefetch a little, never a whole extra execution
 
 
+def test_eager_debugging_runs_one_batch_at_a_time():
+    x, y = data()
+    kr.set_random_seed(7)
+    model = kr.keras_model_sequential(input_shape=3) >> kr.layer_dense(1)
+    model >> kr.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    model >> kr.fit(x[:64], y[:64], batch_size=BATCH, epochs=1, verbose=0)
+    assert model.steps_per_execution == 1
+
+
 def test_fixed_number_is_kept_and_bad_values_are_refused():
     x, y = data()
     model = seeded_model(1)
