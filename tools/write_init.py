@@ -19,6 +19,9 @@ MODULES = [
     "generated.layers", "generated.optimizers", "generated.losses", "generated.metrics",
     "generated.callbacks", "generated.regularizers", "generated.initializers",
     "generated.constraints", "history", "history_live", "plotting", "zeallot", "datasets",
+    # new rooms (issues 15-19): listed before they exist; a missing module exports nothing
+    "preprocessing.text", "preprocessing.image", "preprocessing.image_generators", "runs",
+    "translate",
 ]
 SKIP = {"Target", "MODEL", "pipe_apply", "resolve_verbose", "KNOWN_OPTIONS", "closest",
         "did_you_mean", "unknown_argument", "PngFrame"}
@@ -26,6 +29,8 @@ SKIP = {"Target", "MODEL", "pipe_apply", "resolve_verbose", "KNOWN_OPTIONS", "cl
 
 def exports(module: str) -> list[str]:
     path = ROOT / "kerasr" / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        path = ROOT / "kerasr" / module.replace(".", "/") / "__init__.py"
     if not path.exists():
         return []
     tree = ast.parse(path.read_text())

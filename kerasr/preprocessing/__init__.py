@@ -1,0 +1,1 @@
+"""R keras's preprocessing topics: sequences, text (the tokenizer family) and images."""
