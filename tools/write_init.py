@@ -21,7 +21,7 @@ MODULES = [
     "generated.constraints", "history", "history_live", "plotting", "zeallot", "datasets",
     # new rooms (issues 15-19): listed before they exist; a missing module exports nothing
     "preprocessing.text", "preprocessing.image", "preprocessing.image_generators", "runs",
-    "translate",
+    "translate", "ops", "downloads",
 ]
 SKIP = {"Target", "MODEL", "pipe_apply", "resolve_verbose", "KNOWN_OPTIONS", "closest",
         "did_you_mean", "unknown_argument", "PngFrame"}
