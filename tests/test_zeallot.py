@@ -26,10 +26,10 @@ from kerasr.zeallot import (
     UnpackPatternError,
     UnpackSyntaxError,
     UnpackValueCountError,
-    _parse,
     destructure,
     unpack,
 )
+from kerasr.zeallot.parser import parse as parse_pattern
 
 COUNT = "invalid `%<-%` right-hand side, incorrect number of values"
 LHS = "invalid `%<-%` left-hand side, "
@@ -672,12 +672,12 @@ class TestKerasr:
             unpack(["a", "b"], [1, 2])  # type: ignore[arg-type]
 
     def test_patterns_are_parsed_once(self) -> None:
-        _parse.cache_clear()
+        parse_pattern.cache_clear()
         unpack("c(p, q)", [1, 2])
         unpack("c(p, q)", [3, 4])
-        info = _parse.cache_info()
+        info = parse_pattern.cache_info()
         assert (info.misses, info.hits) == (1, 1)
-        assert _parse("c(p, q)") is _parse("c(p, q)")
+        assert parse_pattern("c(p, q)") is parse_pattern("c(p, q)")
 
 
 # =====================================================================================
@@ -865,7 +865,7 @@ R_BITS = list("c(),.= ab+-*_`'\"[]{}$%<-1#\n") + ["...", "c(", "TRUE", "f(", "[[
 @given(text=st.lists(st.sampled_from(R_BITS), max_size=12).map("".join))
 def test_property_any_pattern_parses_or_raises_a_pattern_error(text: str) -> None:
     try:
-        _parse(text)
+        parse_pattern(text)
     except UnpackPatternError as e:
         assert e.reason.startswith(LHS)
         assert 1 <= e.column <= len(text) + 1
