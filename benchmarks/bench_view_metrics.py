@@ -69,7 +69,7 @@ VIEWS: dict[str, dict] = {
 def one_fit(epochs: int, view: str, seed: int = 1) -> tuple[float, dict]:
     import keras
 
-    from kerasr.history_live import live_metrics_callback
+    from kerasr.history import live_metrics_callback
 
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
@@ -119,7 +119,7 @@ def main() -> None:
               f"drawing+display={extra['draw_s']:.3f}s = "
               f"{100 * extra['draw_s'] / base:.1f}% of the plain fit")
 
-    from kerasr.history_plot import loess
+    from kerasr.rbase.stats import loess
 
     x = np.arange(1.0, 501.0)
     y = np.exp(-x / 80) + np.random.default_rng(0).normal(0, 0.03, x.size)

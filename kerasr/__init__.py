@@ -366,17 +366,19 @@ from .generated.constraints import (
 )
 from .history import (
     TrainingHistory,
-    as_data_frame,
-    format_r_number,
+    live_metrics_callback,
     plot_history,
+)
+from .generics import (
+    as_data_frame,
+    plot,
+)
+from .rbase.format import (
+    format_r_number,
     pretty_num,
 )
-from .history_live import (
+from .display import (
     in_notebook,
-    live_metrics_callback,
-)
-from .plotting import (
-    plot,
 )
 from .zeallot import (
     UnpackDefaultError,
@@ -400,6 +402,13 @@ from .datasets import (
     dataset_reuters,
     dataset_reuters_word_index,
     fashion_mnist_class_names,
+)
+from .preprocessing.image import (
+    image_array_resize,
+    image_array_save,
+    image_from_array,
+    image_load,
+    image_to_array,
 )
 
 __version__ = "0.1.0"
@@ -464,6 +473,11 @@ __all__ = [
     "get_layer",
     "get_option",
     "get_weights",
+    "image_array_resize",
+    "image_array_save",
+    "image_from_array",
+    "image_load",
+    "image_to_array",
     "in_notebook",
     "initializer_constant",
     "initializer_glorot_normal",

@@ -26,7 +26,7 @@ from .data_checks import (
 from .errors import InvalidValueError, did_you_mean
 from .execution import check_steps_per_execution, mark_auto, use_steps_per_execution
 from .factories import is_factory
-from .history_live import in_notebook
+from .display import in_notebook
 from .models import MODEL
 from .named_list import NamedList
 from .options import get_option
@@ -264,7 +264,7 @@ def fit(
     cbs = [recorder] + _callbacks(callbacks)
     live = None
     if _view_metrics_on(view_metrics, epochs - int(initial_epoch)):
-        from .history_live import live_metrics_callback
+        from .history import live_metrics_callback
 
         live = live_metrics_callback(epochs=epochs)
         cbs.append(live)  # last: it sees metrics other callbacks add (learning_rate)

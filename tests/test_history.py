@@ -12,13 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kerasr.history import (
-    TrainingHistory,
-    as_data_frame,
-    format_r_number,
-    pretty_num,
-)
+from kerasr.generics import as_data_frame
+from kerasr.history import TrainingHistory
 from kerasr.named_list import NamedList
+from kerasr.rbase.format import format_r_number, pretty_num
 
 R_OUTPUTS = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "r-outputs"
 
@@ -273,7 +270,7 @@ def test_initial_epoch_places_values() -> None:
 
 def test_import_does_not_load_keras() -> None:
     code = (
-        "import sys, kerasr.history, kerasr.history_plot, kerasr.history_live;"
+        "import sys, kerasr.history, kerasr.history.plot, kerasr.history.live;"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('keras', 'tensorflow')];"
         "print(bad); sys.exit(1 if bad else 0)"

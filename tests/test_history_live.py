@@ -9,9 +9,9 @@ import types
 import numpy as np
 import pytest
 
+from kerasr.display import in_notebook
 from kerasr.errors import InvalidValueError
-from kerasr.history import TrainingHistory
-from kerasr.history_live import in_notebook, live_metrics_callback
+from kerasr.history import TrainingHistory, live_metrics_callback
 
 
 class FakeHandle:
@@ -208,7 +208,7 @@ def test_real_fit_with_fake_display(keras_mod) -> None:
 
 
 def test_image_mode_displays_png_frames(keras_mod) -> None:
-    from kerasr.history_live import PngFrame
+    from kerasr.history.live import PngFrame
 
     shown: list = []
 

@@ -12,8 +12,9 @@ from matplotlib.figure import Figure
 
 from kerasr.errors import InvalidValueError
 from kerasr.history import TrainingHistory, plot_history
-from kerasr.history_plot import GGPLOT_COLOURS, SMOOTH_BLUE, loess
+from kerasr.history.plot import GGPLOT_COLOURS, SMOOTH_BLUE
 from kerasr.options import set_option
+from kerasr.rbase.stats import loess
 
 
 def _hist(epochs: int, run: int | None = None, val: bool = True, extra: dict | None = None,

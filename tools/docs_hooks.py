@@ -163,8 +163,9 @@ def api_groups() -> list[Group]:
               [("Data sets", take("kerasr.datasets"))]),
         Group("history", "Training history", "What `fit()` returns: print, plot and data "
               "frame as in R.", [("History", sorted(
-                  take("kerasr.history") + take("kerasr.history_plot")
-                  + take("kerasr.history_live") + take("kerasr.plotting"), key=str.lower))]),
+                  take("kerasr.history") + take("kerasr.history.core") + take("kerasr.history.live")
+                  + take("kerasr.generics") + take("kerasr.rbase.format")
+                  + take("kerasr.display"), key=str.lower))]),
         Group("zeallot", "zeallot: unpacking", "R's `%<-%`: `unpack()` takes zeallot's "
               "left-hand side verbatim; Python's own unpacking covers the common case.",
               [("zeallot", take("kerasr.zeallot"))]),

@@ -1,5 +1,6 @@
 """R's lexical rules and operator precedence (?Syntax): the tokenizer shared by
-zeallot's pattern parser and the R-to-Python translator."""
+zeallot's pattern parser and the R-to-Python translator.
+"""
 
 from __future__ import annotations
 

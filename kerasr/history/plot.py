@@ -16,29 +16,22 @@ matplotlib is imported inside the functions, so ``import kerasr`` stays light.
 
 from __future__ import annotations
 
-import math
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import InvalidValueError, did_you_mean
+from ..errors import InvalidValueError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .history import TrainingHistory
+from ..display import new_figure
+from ..rbase.stats import SMOOTH_POINTS, loess
+from .core import TrainingHistory
 
-__all__ = [
-    "GGPLOT_COLOURS",
-    "activate_inline_display",
-    "draw_history",
-    "loess",
-    "plot_history",
-    "update_history",
-]
+__all__ = ["GGPLOT_COLOURS", "draw_history", "figure_for_history", "update_history"]
 
 #: ggplot2's default discrete hues for two groups (training, validation).
 GGPLOT_COLOURS = {"training": "#F8766D", "validation": "#00BFC4"}
@@ -59,73 +52,6 @@ _SMOOTH_LW = 1.0 * _PT * 0.75  # geom_smooth linewidth 1
 _SMOOTH_LW_BW = 0.5 * _PT * 0.75  # theme_bw: size 0.5
 _POINT_DIAMETER = 1.5 * _PT + 0.5 * 0.96 * _PT / 2  # geom_point size 1.5, stroke 0.5
 _MIN_SMOOTH_EPOCHS = 10  # R: smooth && params$epochs >= 10
-_SMOOTH_POINTS = 80  # geom_smooth's n
-
-
-# --------------------------------------------------------------------------------------
-# loess
-# --------------------------------------------------------------------------------------
-def loess(
-    x: Sequence[float] | np.ndarray,
-    y: Sequence[float] | np.ndarray,
-    x_out: Sequence[float] | np.ndarray | None = None,
-    span: float = 0.75,
-    degree: int = 2,
-) -> np.ndarray:
-    """Local polynomial regression with R's ``loess()`` defaults, evaluated at ``x_out``.
-
-    For each output point the ``q = floor(n * span)`` nearest observations get tricube
-    weights ``(1 - (d / h)^3)^3`` (``h`` = distance to the q-th nearest; scaled by
-    ``span`` when ``span > 1``) and a weighted least-squares polynomial of ``degree`` is
-    fitted; its value at the point is the smooth. Non-finite pairs are dropped. Singular
-    local fits fall back to the pseudo-inverse, as R's loess does. ``x_out`` defaults to
-    80 equally spaced points over the range of ``x`` (``geom_smooth``'s grid).
-
-    R: ``predict(loess(y ~ x, span = 0.75, degree = 2), newdata = data.frame(x = x_out))``
-    Python: ``loess(x, y, x_out, span=0.75, degree=2)``
-    """
-    xa = np.asarray(x, dtype=float).ravel()
-    ya = np.asarray(y, dtype=float).ravel()
-    if xa.shape != ya.shape:
-        raise InvalidValueError(
-            f"loess(): `x` and `y` must have the same length, got {xa.size} and {ya.size}"
-        )
-    ok = np.isfinite(xa) & np.isfinite(ya)
-    xa, ya = xa[ok], ya[ok]
-    if x_out is None:
-        if xa.size == 0:
-            return np.empty(0)
-        x_out = np.linspace(xa.min(), xa.max(), _SMOOTH_POINTS)
-    xo = np.asarray(x_out, dtype=float).ravel()
-    n = xa.size
-    if n == 0:
-        return np.full(xo.shape, np.nan)
-    if span <= 0:
-        raise InvalidValueError(f"loess(): `span` must be positive, got {span}")
-    degree = int(degree)
-    if degree not in (0, 1, 2):
-        raise InvalidValueError(f"loess(): `degree` must be 0, 1 or 2, got {degree}")
-    q = int(math.floor(n * span))
-    q = min(max(q, degree + 1, 1), n)
-
-    dx = xa[None, :] - xo[:, None]  # (m, n)
-    dist = np.abs(dx)
-    h = np.partition(dist, q - 1, axis=1)[:, q - 1]
-    if span > 1:
-        h = h * span
-    scale = max(float(np.ptp(xa)), 1.0)
-    h = np.maximum(h, 1e-10 * scale)  # all x equal: avoid 0 / 0
-    u = np.clip(dist / h[:, None], 0.0, 1.0)
-    w = (1.0 - u**3) ** 3  # (m, n)
-
-    # Weighted least squares in the scaled offset t = dx / h, for conditioning.
-    t = dx / h[:, None]
-    powers = np.stack([t**k for k in range(degree + 1)], axis=-1)  # (m, n, p)
-    wx = powers * w[:, :, None]
-    xtwx = np.einsum("mnp,mnq->mpq", wx, powers)
-    xtwy = np.einsum("mnp,n->mp", wx, ya)
-    coef = np.einsum("mpq,mq->mp", np.linalg.pinv(xtwx, rcond=1e-10), xtwy)
-    return coef[:, 0]
 
 
 # --------------------------------------------------------------------------------------
@@ -218,7 +144,7 @@ def _int_breaks(lo: float, hi: float) -> list[float]:
 # --------------------------------------------------------------------------------------
 def _smooth_xy(ep: np.ndarray, vals: np.ndarray, do_smooth: bool) -> tuple[np.ndarray, np.ndarray]:
     if do_smooth and ep.size >= 3:
-        grid = np.linspace(ep.min(), ep.max(), _SMOOTH_POINTS)
+        grid = np.linspace(ep.min(), ep.max(), SMOOTH_POINTS)
         return grid, loess(ep, vals, grid)
     return np.empty(0), np.empty(0)
 
@@ -394,66 +320,7 @@ def update_history(
     return list(state["axes"])
 
 
-def _new_figure(figsize: tuple[float, float]) -> Figure:
-    """A Figure for the plot: pyplot's only in an interactive GUI session, else a bare one.
-
-    A bare Figure (with an Agg canvas) is never shown twice in notebooks (it displays once
-    as the cell's value) and never needs a display in scripts and tests.
-    """
-    if _in_notebook():
-        return _new_bare_figure(figsize)
-    plt = sys.modules.get("matplotlib.pyplot")
-    if plt is not None:
-        import matplotlib
-
-        backend = str(matplotlib.get_backend()).lower()
-        interactive_gui = matplotlib.is_interactive() and not any(
-            b in backend for b in ("agg", "inline", "pdf", "svg", "ps", "cairo", "template")
-        )
-        if interactive_gui:
-            return plt.figure(figsize=figsize, layout="constrained")
-    return _new_bare_figure(figsize)
-
-
-def _new_bare_figure(
-    figsize: tuple[float, float], dpi: float | None = None, layout: str | None = "constrained"
-) -> Figure:
-    """A Figure outside pyplot, with an Agg canvas (constrained layout unless ``None``)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, dpi=dpi, layout=layout)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _in_notebook() -> bool:
-    from .history_live import in_notebook
-
-    if in_notebook():
-        activate_inline_display()
-        return True
-    return False
-
-
-def activate_inline_display() -> None:
-    """Make sure a notebook kernel can show a bare Figure returned as a cell's value.
-
-    IPython renders Figures through the formatter that matplotlib's inline backend
-    registers when pyplot is first imported in the kernel; kerasr itself never needs
-    pyplot, so it imports it here (notebooks only). Figures kerasr makes are not managed
-    by pyplot, so the inline backend does not show them a second time at the cell's end.
-
-    R: ``print(plot(history))``  # in a notebook
-    Python: ``activate_inline_display(); history.plot()``
-    """
-    try:
-        import matplotlib.pyplot  # noqa: F401  (registers the inline Figure formatter)
-    except Exception:  # no usable backend: the Figure still has an Agg canvas
-        pass
-
-
-def plot_history(
+def figure_for_history(
     history: TrainingHistory,
     metrics: str | Sequence[str] | None = None,
     smooth: bool | None = None,
@@ -476,7 +343,7 @@ def plot_history(
     R: ``plot(history, metrics = NULL, smooth = TRUE, theme_bw = FALSE)``
     Python: ``plot_history(history, metrics=None, smooth=True, theme_bw=False)``
     """
-    from .options import get_option
+    from ..options import get_option
 
     if smooth is None:
         smooth = bool(get_option("keras.plot.history.smooth", True))
@@ -485,6 +352,6 @@ def plot_history(
     panels = _panels(history, metrics)  # validate before creating a figure
     if figsize is None:
         figsize = (7.0, max(5.0, 1.9 * len(panels) + 1.0))
-    fig = _new_figure(figsize)
+    fig = new_figure(figsize)
     draw_history(fig, history, metrics=panels or None, smooth=smooth, theme_bw=theme_bw)
     return fig

@@ -19,39 +19,15 @@ the functions.
 
 from __future__ import annotations
 
-import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .history import TrainingHistory, _to_float
+from ..display import in_notebook
+from .core import TrainingHistory, to_float
 
-__all__ = ["PngFrame", "in_notebook", "live_metrics_callback"]
-
-
-def in_notebook() -> bool:
-    """True only inside a Jupyter/IPython *kernel* (a ``ZMQInteractiveShell``).
-
-    False in scripts, tests, the plain Python REPL and the IPython terminal. IPython is
-    not imported: a kernel always has it imported already.
-
-    R: ``nzchar(Sys.getenv("RSTUDIO")) && !is.null(getOption("viewer"))``
-    Python: ``in_notebook()``
-    """
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return False
-    get_ipython = getattr(ipython, "get_ipython", None)
-    if get_ipython is None:
-        return False
-    try:
-        shell = get_ipython()
-    except Exception:
-        return False
-    if shell is None:
-        return False
-    return any(cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__)
+__all__ = ["PngFrame", "live_metrics_callback"]
 
 
 class PngFrame:
@@ -88,7 +64,7 @@ def _default_display() -> Callable[..., Any]:
     if in_notebook():
         from IPython.display import display
 
-        from .history_plot import activate_inline_display
+        from ..display import activate_inline_display
 
         activate_inline_display()
         return display
@@ -106,7 +82,9 @@ def _callback_class() -> type:
     global _CALLBACK_CLASS
     if _CALLBACK_CLASS is not None:
         return _CALLBACK_CLASS
-    import keras
+    from .. import _keras
+
+    keras = _keras.keras()
 
     class LiveMetricsCallback(keras.callbacks.Callback):
         """Keras callback drawing the metrics so far into one figure, updated in place.
@@ -180,7 +158,7 @@ def _callback_class() -> type:
                 if name not in self._values:
                     self._values[name] = [float("nan")] * self._n_epochs
             for name, values in self._values.items():
-                values.append(_to_float(logs[name]) if name in logs else float("nan"))
+                values.append(to_float(logs[name]) if name in logs else float("nan"))
             self._n_epochs += 1
             if self._shown_with is _null_display:  # not in a notebook: keep the data only
                 self.history = self._current_history()
@@ -226,8 +204,9 @@ def _callback_class() -> type:
                                    initial_epoch=self._initial_epoch or 0)
 
         def _draw(self) -> None:
-            from .history_plot import _new_bare_figure, update_history
-            from .options import get_option
+            from ..display import new_bare_figure
+            from ..options import get_option
+            from .plot import update_history
 
             start = self._clock()
             self.history = self._current_history()
@@ -240,7 +219,7 @@ def _callback_class() -> type:
             if self.figure is None:
                 n_panels = max(1, len([n for n in self._values if not n.startswith("val_")]))
                 figsize = self.figsize or (7.0, max(5.0, 1.9 * n_panels + 1.0))
-                self.figure = _new_bare_figure(figsize, dpi=self.dpi, layout=None)
+                self.figure = new_bare_figure(figsize, dpi=self.dpi, layout=None)
             update_history(self.figure, self.history, metrics=self.metrics, smooth=smooth,
                            theme_bw=theme_bw, epochs=max(self.epochs, len(self.history)),
                            minor_grid=False)
@@ -284,6 +263,7 @@ def live_metrics_callback(
     image: bool = True,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Any:
+
     """A Keras callback showing the training metrics live, updating one figure in place.
 
     ``epochs``: the planned epochs (the epoch axis spans them from the first frame).
@@ -302,7 +282,7 @@ def live_metrics_callback(
     Python: ``model.fit(..., callbacks=[live_metrics_callback(epochs=20)])``
     """
     if int(epochs) < 1:
-        from .errors import InvalidValueError
+        from ..errors import InvalidValueError
 
         raise InvalidValueError(
             f"live_metrics_callback(): `epochs` must be a positive integer, got {epochs!r}"
