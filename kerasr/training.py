@@ -262,6 +262,9 @@ def fit(
     verbose_level = resolve_verbose(verbose)
     recorder = _recorder()
     cbs = [recorder] + _callbacks(callbacks)
+    from .runs import tracking  # inside training_run(): record the history into the run
+
+    cbs += tracking.run_callbacks()
     live = None
     if _view_metrics_on(view_metrics, epochs - int(initial_epoch)):
         from .history import live_metrics_callback
@@ -391,7 +394,11 @@ def evaluate(
         sample_weight=sample_weight, steps=steps, callbacks=cbs,
         return_dict=True,
     )
-    return NamedList({name: float(np.asarray(v)) for name, v in result.items()})
+    scores = NamedList({name: float(np.asarray(v)) for name, v in result.items()})
+    from .runs import tracking  # inside training_run(): evaluation.json
+
+    tracking.record_evaluation(scores)
+    return scores
 
 
 @verb(MODEL, data_first=True)
