@@ -1,0 +1,71 @@
+"""What a translation did: statements and lines translated, TODOs by reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__: list[str] = []
+
+
+@dataclass
+class Report:
+    """Counts of one translation (one file, or several added together).
+
+    R: (none; R has no translator)
+    Python: ``report = Report(); translate_r(code, report=report); print(report.summary())``
+    """
+
+    statements: int = 0
+    statements_todo: int = 0
+    lines: int = 0
+    lines_todo: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    _seen: set[tuple[int, int]] = field(default_factory=set, repr=False)
+
+    def add_statement(self, node: Any, todo_keys: list[str], chunk: int = 0) -> None:
+        """Count one R statement; its lines are those no nested statement has counted."""
+        own = 0 if node.type == "braced_expression" else 1
+        self.statements += own
+        rows = {(chunk, r) for r in range(node.start_point[0], node.end_point[0] + 1)}
+        rows -= self._seen
+        self._seen |= rows
+        self.lines += len(rows)
+        if todo_keys:
+            self.statements_todo += own
+            self.lines_todo += len(rows)
+            for key in dict.fromkeys(todo_keys):
+                self.reasons[key] += 1
+
+    def add(self, other: Report) -> None:
+        """Add another report's counts to this one."""
+        self.statements += other.statements
+        self.statements_todo += other.statements_todo
+        self.lines += other.lines
+        self.lines_todo += other.lines_todo
+        self.reasons.update(other.reasons)
+        self.notes.extend(other.notes)
+
+    @property
+    def translated_share(self) -> float:
+        """The share of R statements translated without a TODO (1.0 when there are none)."""
+        if not self.statements:
+            return 1.0
+        return 1 - self.statements_todo / self.statements
+
+    def summary(self, name: str = "") -> str:
+        """The report as text (what ``kerasr translate`` prints on stderr)."""
+        head = f"kerasr translate{': ' + name if name else ''}: "
+        out = [
+            head + f"{self.statements} R statements ({self.lines} lines): "
+            f"{self.statements - self.statements_todo} translated without a TODO "
+            f"({100 * self.translated_share:.1f}%), {self.statements_todo} marked TODO "
+            f"({self.lines_todo} lines)"
+        ]
+        for reason, count in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append(f"  {count:5d}  {reason}")
+        out.extend(f"  note: {note}" for note in self.notes)
+        return "\n".join(out)
+

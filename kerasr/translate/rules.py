@@ -1,0 +1,358 @@
+"""The translation rules, as tables: R construct or function -> Python template or TODO reason.
+
+Read this module to know what ``kerasr translate`` does with a piece of R. The emitter
+(:mod:`kerasr.translate.emitter`) walks the R syntax tree and looks every name up here;
+it holds no rule of its own beyond the shape of the syntax (assignments, calls, loops).
+
+Function templates
+------------------
+``FUNCTIONS`` maps an R function to a :class:`Rule`. ``formals`` lists R's parameters in
+R's order (``name=default`` gives R's default as Python text); R's positional and named
+arguments are matched to them as R does (exact names). ``py`` is the Python text, where
+
+- ``{name}`` is the translated argument (or its default);
+- ``<< ... >>`` is an optional part, kept only when every ``{name}`` inside it was given;
+- ``{...}`` is every argument R passed through ``...``, as Python arguments.
+
+``special`` names a handler in the emitter for the few calls a template cannot say
+(``paste0`` becomes an f-string, ``c()`` a tuple or a list). ``todo`` marks a call that is
+kept as written (dots become underscores) under ``# TODO(kerasr): <reason>``.
+
+Names that kerasr exports (``kerasr.__all__``) are translated to themselves, with R's
+argument names; kerasr verbs and layers take ``>>`` in place of ``%>%``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__: list[str] = []  # internal: nothing re-exported at the top level
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one R function is written in Python (see the module docstring)."""
+
+    formals: str = ""
+    py: str | None = None
+    imports: tuple[str, ...] = ()
+    special: str | None = None
+    todo: str | None = None
+    statement: bool = False  # the template is a statement (``raise``), not an expression
+    formal_list: tuple[tuple[str, str | None], ...] = field(default=(), init=False)
+
+    def __post_init__(self) -> None:
+        parts: list[tuple[str, str | None]] = []
+        for item in filter(None, (p.strip() for p in self.formals.split(","))):
+            name, _, default = item.partition("=")
+            parts.append((name.strip(), default.strip() or None))
+        object.__setattr__(self, "formal_list", tuple(parts))
+
+
+NP = ("import numpy as np",)
+PD = ("import pandas as pd",)
+PLT = ("import matplotlib.pyplot as plt",)
+OS = ("import os",)
+TIME = ("import time",)
+KERASR = ("from kerasr import *",)
+
+# ------------------------------------------------------------------------------------------
+# library() / require(): which R packages become which Python imports
+# ------------------------------------------------------------------------------------------
+#: R packages whose functions kerasr provides: ``library(keras)`` -> ``from kerasr import *``.
+KERASR_PACKAGES = frozenset({"keras", "keras3", "zeallot", "tensorflow", "kerasr", "tfruns",
+                             "reticulate"})
+#: R packages with an obvious Python counterpart: the import that replaces ``library(pkg)``.
+PACKAGE_IMPORTS: dict[str, tuple[str, ...]] = {
+    "tidyverse": NP + PD + PLT,
+    "dplyr": PD,
+    "tibble": PD,
+    "readr": PD,
+    "tidyr": PD,
+    "purrr": (),
+    "magrittr": (),
+    "ggplot2": PLT,
+    "stats": NP,
+    "here": OS,
+}
+
+# ------------------------------------------------------------------------------------------
+# Literals, constants and operators
+# ------------------------------------------------------------------------------------------
+#: R constants (nodes and names) -> Python text, and the imports they need.
+CONSTANTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "TRUE": ("True", ()),
+    "FALSE": ("False", ()),
+    "T": ("True", ()),
+    "F": ("False", ()),
+    "NULL": ("None", ()),
+    "NA": ("np.nan", NP),
+    "NA_real_": ("np.nan", NP),
+    "NA_integer_": ("None", ()),
+    "NA_character_": ("None", ()),
+    "Inf": ("np.inf", NP),
+    "NaN": ("np.nan", NP),
+    "pi": ("np.pi", NP),
+    "LETTERS": ('list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")', ()),
+    "letters": ('list("abcdefghijklmnopqrstuvwxyz")', ()),
+}
+
+#: R binary operators -> (Python operator, Python precedence). Assignment, pipes, ``:``,
+#: ``%<-%``, ``%in%`` and ``~`` have their own handling in the emitter.
+BINARY_OPERATORS: dict[str, tuple[str, int]] = {
+    "+": ("+", 11), "-": ("-", 11), "*": ("*", 12), "/": ("/", 12),
+    "^": ("**", 14), "**": ("**", 14), "%%": ("%", 12), "%/%": ("//", 12), "%*%": ("@", 12),
+    "==": ("==", 6), "!=": ("!=", 6), "<": ("<", 6), ">": (">", 6), "<=": ("<=", 6),
+    ">=": (">=", 6),
+    "&&": ("and", 4), "||": ("or", 3), "&": ("&", 9), "|": ("|", 7),
+}
+#: R unary operators -> (Python operator, precedence).
+UNARY_OPERATORS: dict[str, tuple[str, int]] = {"-": ("-", 13), "+": ("+", 13), "!": ("not ", 5)}
+#: R pipes, written ``>>`` for kerasr verbs and layers, else as a call with the left side first.
+PIPES = frozenset({"%>%", "|>"})
+
+# ------------------------------------------------------------------------------------------
+# Arguments
+# ------------------------------------------------------------------------------------------
+#: Arguments where R's ``c(...)`` means a shape: written as a Python tuple.
+SHAPE_ARGUMENTS = frozenset({
+    "input_shape", "batch_input_shape", "shape", "batch_shape", "kernel_size", "pool_size",
+    "strides", "dilation_rate", "target_shape", "dim", "dims", "size", "output_shape",
+    "cropping", "padding_size", "target_size", "new_shape", "output_size", "perm",
+})
+#: Argument names that are Python keywords: R ``from =`` -> ``from_=``.
+PYTHON_KEYWORD_SUFFIX = "_"
+
+# ------------------------------------------------------------------------------------------
+# Functions
+# ------------------------------------------------------------------------------------------
+GGPLOT = ("ggplot2 plot: redraw it with matplotlib (plt.plot, plt.scatter, plt.hist) "
+          "or kerasr plot() for a training history")
+DPLYR = ("dplyr/tidyr verb: rewrite with pandas (df.assign, df[cols], df.query, df.sample, "
+         "df.groupby)")
+STATS = ("statistical model: use scikit-learn (LinearRegression, LogisticRegression) or "
+         "statsmodels")
+RECIPES = "recipes/rsample preprocessing: use scikit-learn (train_test_split, StandardScaler)"
+TFRUNS = "tfruns: kerasr.runs has training_run()/flags(); check the names"
+STRINGS = "stringr/glue text function: use Python str methods or re"
+
+FUNCTIONS: dict[str, Rule] = {
+    # -- vectors and sequences --------------------------------------------------------
+    "c": Rule(special="c"),
+    "list": Rule(special="list"),
+    "seq_len": Rule("length.out", "np.arange(1, {length.out} + 1)", NP),
+    "seq_along": Rule("along.with", "np.arange(1, len({along.with}) + 1)", NP),
+    "seq": Rule(special="seq", imports=NP),
+    "rep": Rule("x, times=1, each=1",
+                "np.tile(np.repeat({x}, {each}), {times})", NP),
+    "length": Rule("x", "len({x})"),
+    "rev": Rule("x", "{x}[::-1]"),
+    "sort": Rule("x, decreasing=False", "np.sort({x})", NP),
+    "unique": Rule("x", "np.unique({x})", NP),
+    "which": Rule("x", "np.flatnonzero({x}) + 1", NP),
+    "which.max": Rule("x", "np.argmax({x}) + 1", NP),
+    "which.min": Rule("x", "np.argmin({x}) + 1", NP),
+    "head": Rule("x, n=6", "{x}[:{n}]"),
+    "tail": Rule("x, n=6", "{x}[-{n}:]"),
+    "append": Rule("x, values", "np.append({x}, {values})", NP),
+    "unlist": Rule("x", "np.concatenate([np.ravel(v) for v in {x}])", NP),
+    "vector": Rule("mode=\"list\", length=0", "[None] * {length}"),
+    "numeric": Rule("length=0", "np.zeros({length})", NP),
+    "integer": Rule("length=0", "np.zeros({length}, dtype=int)", NP),
+    "character": Rule("length=0", '[""] * {length}'),
+    # -- arrays ------------------------------------------------------------------------
+    "matrix": Rule(special="matrix", imports=NP),
+    "array": Rule("data=np.nan, dim", "np.reshape({data}, {dim}, order=\"F\")", NP),
+    "nrow": Rule("x", "{x}.shape[0]"),
+    "NROW": Rule("x", "len({x})"),
+    "ncol": Rule("x", "{x}.shape[1]"),
+    "NCOL": Rule("x", "{x}.shape[1]"),
+    "dim": Rule("x", "{x}.shape"),
+    "t": Rule("x", "np.transpose({x})", NP),
+    "cbind": Rule("...", "np.column_stack([{...}])", NP),
+    "rbind": Rule("...", "np.vstack([{...}])", NP),
+    "as.matrix": Rule("x", "np.asarray({x})", NP),
+    "as.array": Rule("x", "np.asarray({x})", NP),
+    "as.vector": Rule("x", "np.ravel({x})", NP),
+    "as.numeric": Rule("x", "np.asarray({x}, dtype=float)", NP),
+    "as.double": Rule("x", "np.asarray({x}, dtype=float)", NP),
+    "as.integer": Rule("x", "np.asarray({x}).astype(int)", NP),
+    "as.character": Rule("x", "str({x})"),
+    "as.list": Rule("x", "list({x})"),
+    "as.data.frame": Rule("x", "pd.DataFrame({x})", PD),
+    "as_tibble": Rule("x", "pd.DataFrame({x})", PD),
+    "data.frame": Rule("...", "pd.DataFrame(dict({...}))", PD),
+    "tibble": Rule("...", "pd.DataFrame(dict({...}))", PD),
+    "apply": Rule("X, MARGIN, FUN",
+                  "np.apply_along_axis({FUN}, 2 - {MARGIN}, {X})", NP),
+    "lapply": Rule("X, FUN", "[{FUN}(v) for v in {X}]"),
+    "sapply": Rule("X, FUN", "np.array([{FUN}(v) for v in {X}])", NP),
+    "map": Rule(".x, .f", "[{.f}(v) for v in {.x}]"),
+    "map_dbl": Rule(".x, .f", "np.array([{.f}(v) for v in {.x}], dtype=float)", NP),
+    "map_dfr": Rule(".x, .f", "pd.concat([{.f}(v) for v in {.x}])", PD),
+    "table": Rule("...", "pd.Series({...}).value_counts(sort=False).sort_index()", PD),
+    # -- arithmetic and statistics -------------------------------------------------------
+    "sum": Rule("...", "np.sum({...})", NP),
+    "mean": Rule("x", "np.mean({x})", NP),
+    "median": Rule("x", "np.median({x})", NP),
+    "sd": Rule("x", "np.std({x}, ddof=1)", NP),
+    "var": Rule("x", "np.var({x}, ddof=1)", NP),
+    "max": Rule("...", "np.max([{...}])", NP),
+    "min": Rule("...", "np.min([{...}])", NP),
+    "range": Rule("x", "(np.min({x}), np.max({x}))", NP),
+    "abs": Rule("x", "np.abs({x})", NP),
+    "sqrt": Rule("x", "np.sqrt({x})", NP),
+    "exp": Rule("x", "np.exp({x})", NP),
+    "log": Rule("x", "np.log({x})", NP),
+    "log2": Rule("x", "np.log2({x})", NP),
+    "log10": Rule("x", "np.log10({x})", NP),
+    "sin": Rule("x", "np.sin({x})", NP),
+    "cos": Rule("x", "np.cos({x})", NP),
+    "tanh": Rule("x", "np.tanh({x})", NP),
+    "floor": Rule("x", "np.floor({x})", NP),
+    "ceiling": Rule("x", "np.ceil({x})", NP),
+    "round": Rule("x, digits=0", "np.round({x}, {digits})", NP),
+    "cumsum": Rule("x", "np.cumsum({x})", NP),
+    "prod": Rule("...", "np.prod([{...}])", NP),
+    "colMeans": Rule("x", "np.mean({x}, axis=0)", NP),
+    "rowMeans": Rule("x", "np.mean({x}, axis=1)", NP),
+    "colSums": Rule("x", "np.sum({x}, axis=0)", NP),
+    "rowSums": Rule("x", "np.sum({x}, axis=1)", NP),
+    "ifelse": Rule("test, yes, no", "np.where({test}, {yes}, {no})", NP),
+    "is.null": Rule("x", "({x} is None)"),
+    "is.na": Rule("x", "pd.isna({x})", PD),
+    "any": Rule("...", "np.any([{...}])", NP),
+    "all": Rule("...", "np.all([{...}])", NP),
+    "cor": Rule("x, y", "np.corrcoef({x}, {y})[0, 1]", NP),
+    "scale": Rule("x", "(({x}) - np.mean({x}, axis=0)) / np.std({x}, axis=0, ddof=1)", NP),
+    # -- random numbers (seeded by set_random_seed) --------------------------------------
+    "set.seed": Rule("seed", "set_random_seed({seed})", KERASR),
+    "rnorm": Rule("n, mean, sd", "np.random.normal(<<loc={mean}, >><<scale={sd}, >>size={n})", NP),
+    "runif": Rule("n, min, max", "np.random.uniform(<<low={min}, >><<high={max}, >>size={n})", NP),
+    "rbinom": Rule("n, size, prob", "np.random.binomial({size}, {prob}, size={n})", NP),
+    "sample": Rule(special="sample", imports=NP),
+    # -- text and printing ------------------------------------------------------------
+    "paste0": Rule(special="paste0"),
+    "paste": Rule(special="paste"),
+    "sprintf": Rule("fmt, ...", "{fmt} % ({...},)"),
+    "cat": Rule(special="cat"),
+    "print": Rule("x", "print({x})"),
+    "message": Rule("...", "print({...})"),
+    "nchar": Rule("x", "len({x})"),
+    "toupper": Rule("x", "{x}.upper()"),
+    "tolower": Rule("x", "{x}.lower()"),
+    "format": Rule("x", "str({x})"),
+    "str": Rule("object", "print(repr({object}))"),
+    "glimpse": Rule("x", "{x}.info()"),
+    "invisible": Rule("x", "{x}"),
+    "suppressWarnings": Rule("expr", "{expr}"),
+    "suppressMessages": Rule("expr", "{expr}"),
+    "stop": Rule("...", "raise RuntimeError({...})", statement=True),
+    "return": Rule("value=None", "return {value}", statement=True),
+    "stopifnot": Rule("...", "assert {...}", statement=True),
+    # -- files and time -----------------------------------------------------------------
+    "file.path": Rule("...", "os.path.join({...})", OS),
+    "here": Rule("...", "os.path.join({...})", OS),
+    "dir.create": Rule("path", "os.makedirs({path}, exist_ok=True)", OS),
+    "file.exists": Rule("...", "os.path.exists({...})", OS),
+    "basename": Rule("path", "os.path.basename({path})", OS),
+    "list.files": Rule("path=\".\"", "sorted(os.listdir({path}))", OS),
+    "read.csv": Rule("file", "pd.read_csv({file})", PD),
+    "read_csv": Rule("file", "pd.read_csv({file})", PD),
+    "write.csv": Rule("x, file", "{x}.to_csv({file})", PD),
+    "write_csv": Rule("x, file", "{x}.to_csv({file}, index=False)", PD),
+    "readRDS": Rule("file", "pd.read_pickle({file})", PD),
+    "saveRDS": Rule("object, file", "pd.to_pickle({object}, {file})", PD),
+    "Sys.time": Rule("", "time.time()", TIME),
+    "Sys.setenv": Rule("...", "os.environ.update(dict({...}))", OS),
+    "system.time": Rule("expr", "{expr}"),
+    "names": Rule("x", "list({x}.keys())"),
+    "setNames": Rule("object, nm", "named_list(zip({nm}, {object}))", KERASR),
+    "exists": Rule(todo="exists(): test the name with `'name' in globals()`"),
+    # -- plots (base graphics) ----------------------------------------------------------
+    "hist": Rule("x", "plt.hist({x})", PLT),
+    "lines": Rule("x, y", "plt.plot({x}, {y})", PLT),
+    "points": Rule("x, y", "plt.scatter({x}, {y})", PLT),
+    "abline": Rule(todo="abline(): draw the line with plt.axline or plt.axhline"),
+    "par": Rule(todo="par(): set the figure layout with plt.subplots"),
+    "image": Rule("x", "plt.imshow({x})", PLT),
+    # -- R-only things with a clear reason -------------------------------------------------
+    "install.packages": Rule(todo="install Python packages with pip instead"),
+    "install_keras": Rule(todo="pip install kerasr installs Keras and TensorFlow"),
+    "use_condaenv": Rule(todo="Python environments are chosen outside the script"),
+    "use_virtualenv": Rule(todo="Python environments are chosen outside the script"),
+    "use_python": Rule(todo="Python environments are chosen outside the script"),
+    "options": Rule(todo="R options(): remove, or use kerasr set_option() for kerasr's own"),
+    "source": Rule(todo="source(): translate that file too and import it"),
+    "rm": Rule(todo="rm(): use `del name`, or remove the line"),
+    "gc": Rule(todo="gc(): remove the line, or use gc.collect()"),
+    "sessionInfo": Rule(todo="use `kerasr info` for versions"),
+    "knitr::opts_chunk$set": Rule(todo="knitr chunk options have no Python equivalent"),
+    "lm": Rule(todo=STATS),
+    "glm": Rule(todo=STATS),
+    "coef": Rule(todo=STATS),
+    "sigma": Rule(todo=STATS),
+    "residuals": Rule(todo=STATS),
+    "confusionMatrix": Rule(todo="use sklearn.metrics.confusion_matrix"),
+    "initial_split": Rule(todo=RECIPES),
+    "training": Rule(todo=RECIPES),
+    "testing": Rule(todo=RECIPES),
+    "vfold_cv": Rule(todo=RECIPES),
+    "recipe": Rule(todo=RECIPES),
+    "prep": Rule(todo=RECIPES),
+    "bake": Rule(todo=RECIPES),
+    "juice": Rule(todo=RECIPES),
+    "tuning_run": Rule(todo=TFRUNS),
+    "ls_runs": Rule(todo=TFRUNS),
+    "str_detect": Rule(todo=STRINGS),
+    "str_replace": Rule(todo=STRINGS),
+    "str_replace_all": Rule(todo=STRINGS),
+    "str_split": Rule(todo=STRINGS),
+    "glue": Rule(todo=STRINGS),
+}
+
+#: Prefixes and names of whole families with one reason (checked when FUNCTIONS has no entry).
+FAMILY_TODOS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("ggplot", "geom_", "aes", "facet_", "scale_", "theme", "labs", "xlab", "ylab", "ggtitle",
+      "coord_", "stat_", "guides", "annotate", "element_", "position_", "gridExtra"), GGPLOT),
+    (("mutate", "select", "filter", "arrange", "group_by", "summarise", "summarize",
+      "slice", "pull", "rename", "left_join", "inner_join", "bind_rows", "bind_cols",
+      "distinct", "count", "gather", "spread", "pivot_", "nest", "unnest", "ungroup",
+      "transmute", "top_n", "n_distinct", "case_when", "everything", "starts_with",
+      "contains", "one_of", "sample_n", "sample_frac", "tally", "add_column", "rownames_to",
+      "enframe", "separate", "unite", "drop_na", "replace_na", "across", "all_of", "row_number",
+      "desc", "lag", "lead"), DPLYR),
+    (("step_", "all_numeric", "all_nominal", "all_outcomes", "all_predictors", "bake",
+      "training", "testing", "analysis", "assessment"), RECIPES),
+    (("str_",), STRINGS),
+    (("flag_", "flags"), TFRUNS),
+)
+
+#: kerasr functions whose index arguments are R's own (1-based): left as written.
+R_INDEX_ARGUMENTS: dict[str, frozenset[str]] = {
+    "get_layer": frozenset({"index"}),
+    "freeze_weights": frozenset({"from", "to"}),
+    "unfreeze_weights": frozenset({"from", "to"}),
+}
+
+#: Extra names kerasr layers and verbs accept through ``>>`` besides its verbs.
+PIPEABLE_PREFIXES = ("layer_", "bidirectional", "time_distributed")
+
+#: TODO reasons for syntax that Python cannot say directly (keys of the report).
+SYNTAX_TODOS: dict[str, str] = {
+    "formula": "R formula (`~`): no Python equivalent; rewrite for the Python library used",
+    "negative_index": "negative index drops elements in R: use np.delete(x, i - 1) or a mask",
+    "super_assign": "`<<-` assigns in an enclosing scope: use `global`/`nonlocal`",
+    "replacement": "R replacement function (`f(x) <- v`): rewrite as a Python assignment",
+    "pipe_target": "pipe into something that is not a call: rewrite as a call",
+    "unpack": "`%<-%` with defaults or collectors: check the `unpack()` pattern",
+    "expression_if": "`if` used as a value with blocks: rewrite as statements",
+    "braced_value": "`{ ... }` used as a value: move the statements out",
+    "assign_in_call": "assignment inside a call: move it out of the call",
+    "repeat": "repeat loop: check the `break` condition",
+    "dots_placeholder": "`.` placeholder in a pipe: check the argument order",
+    "data_frame_index": "data frame index `df[rows, cols]`: use df.iloc / df.loc",
+    "drop": "`drop = FALSE` in an index: keep the dimension with a slice",
+    "tidy_column": "data-masked column name: columns of the data frame are not Python names",
+    "chunk": "R chunk that R itself does not run (eval = FALSE) and that does not parse",
+}
