@@ -4,6 +4,8 @@
     kerasr lab run baby_steps --fast --out lab-output
     kerasr lab notebook baby_steps .
     kerasr data where | fetch NAME | verify
+    kerasr runs ls | view [RUN] | compare [RUN1 RUN2] | clean [--yes] | purge [--yes]
+    kerasr translate lab.Rmd [-o lab.py] [--notebook]
     kerasr info
 
 ``kerasr --help`` and ``kerasr lab list`` never import Keras or TensorFlow.
@@ -127,6 +129,28 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_runs(args: argparse.Namespace) -> int:
+    from .runs.cli import run_command  # tfruns commands; imports pandas only when needed
+
+    return run_command(args)
+
+
+def _cmd_translate(args: argparse.Namespace) -> int:
+    from .translate import translate_file
+    from .translate.report import Report
+
+    src = Path(args.file)
+    notebook = bool(args.notebook)
+    out = args.out or str(src.with_suffix(".ipynb" if notebook else ".py"))
+    if Path(out).resolve() == src.resolve():
+        raise KerasrError(f"translate: the output {out} would overwrite the R source")
+    report = Report()
+    translate_file(src, out, notebook=notebook, report=report)
+    print(report.summary(src.name), file=sys.stderr)
+    print(f"kerasr: wrote {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kerasr`` command."""
     parser = argparse.ArgumentParser(
@@ -158,9 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
         func=_cmd_data_verify
     )
 
+    tr = sub.add_parser("translate", help="translate an R script or R Markdown file to Python")
+    tr.add_argument("file", help="the .R or .Rmd file")
+    tr.add_argument("-o", "--out", help="output file (default: FILE with .py, or .ipynb)")
+    tr.add_argument("--notebook", action="store_true", help="write a Jupyter notebook (.ipynb)")
+    tr.set_defaults(func=_cmd_translate)
+
     info = sub.add_parser("info", help="versions, backend and cache folder")
     info.add_argument("--json", action="store_true")
     info.set_defaults(func=_cmd_info)
+
+    from .runs.cli import add_runs_parser  # argparse only: no pandas, no Keras
+
+    add_runs_parser(sub).set_defaults(func=_cmd_runs)
     return parser
 
 
