@@ -1,18 +1,26 @@
 """Lazy access to Keras: ``import kerasr`` never imports Keras, TensorFlow or JAX.
 
 The first call that needs Keras imports it (with TensorFlow's C++ log noise turned down)
-and installs the one hook kerasr adds to Keras classes: ``Layer.__rrshift__``, so that
-``model >> layer`` and ``tensor >> layer`` compose as R's ``%>%`` does.
+and runs the hooks registered with :func:`on_keras_loaded` (the layer family installs
+``Layer.__rrshift__`` there, so that ``model >> layer`` composes as R's ``%>%`` does).
+This is the one module of kerasr that imports ``keras`` (a test checks it).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+__all__ = [
+    "is_layer", "is_model", "is_sequential", "is_symbolic_tensor", "is_tensor", "keras",
+    "keras_loaded", "on_keras_loaded",
+]
+
 _keras: ModuleType | None = None
+_HOOKS: list[Callable[[ModuleType], None]] = []
 
 
 def keras() -> ModuleType:
@@ -22,23 +30,26 @@ def keras() -> ModuleType:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import keras as _k
 
-        _install_pipe_hooks(_k)
         _keras = _k
+        for hook in list(_HOOKS):
+            hook(_k)
     return _keras
+
+
+def on_keras_loaded(hook: Callable[[ModuleType], None]) -> None:
+    """Run ``hook(keras)`` when kerasr first loads Keras (now, if it already has).
+
+    R: ``setHook(packageEvent("keras", "onLoad"), hook)``
+    Python: ``on_keras_loaded(lambda keras: ...)``
+    """
+    _HOOKS.append(hook)
+    if _keras is not None:
+        hook(_keras)
 
 
 def keras_loaded() -> bool:
     """True when Keras has been imported (by kerasr or by anyone else)."""
     return "keras" in sys.modules
-
-
-def _install_pipe_hooks(k: ModuleType) -> None:
-    from .layers_compose import layer_rrshift, layer_rshift
-
-    layer_cls = k.layers.Layer
-    if getattr(layer_cls, "__rrshift__", None) is not layer_rrshift:
-        layer_cls.__rrshift__ = layer_rrshift  # type: ignore[attr-defined]
-        layer_cls.__rshift__ = layer_rshift  # type: ignore[attr-defined]
 
 
 # -- cheap type predicates (never import Keras themselves) ----------------------------

@@ -20,7 +20,22 @@ from typing import Any, TypeVar
 
 from .errors import ArgumentError, TargetError, unknown_argument
 
-__all__ = ["Deferred", "Target", "verb", "pipe_apply"]
+__all__ = ["Deferred", "Target", "verb", "pipe_apply", "register_step"]
+
+#: ``deferred >> other`` for non-deferred ``other``: (accepts(other), make_step(other)) pairs
+#: registered by the families that pipe (the layer family registers Keras layers).
+_STEP_MAKERS: list[tuple[Callable[[Any], bool], Callable[[Any], Any]]] = []
+
+
+def register_step(accepts: Callable[[Any], bool], make_step: Callable[[Any], Any]) -> None:
+    """Let ``deferred >> obj`` append ``make_step(obj)`` when ``accepts(obj)``.
+
+    A step has ``apply(target)`` and ``label()``. The pipe itself knows no Keras types.
+
+    R: ``model %>% layer``
+    Python: ``register_step(is_layer, LayerStep)``
+    """
+    _STEP_MAKERS.append((accepts, make_step))
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,10 +79,9 @@ class Deferred:
     def __rshift__(self, other: Any) -> Deferred:
         if isinstance(other, Deferred):
             return Deferred(self._steps + other._steps)
-        from ._keras import is_layer
-
-        if is_layer(other):
-            return Deferred(self._steps + (_LayerStep(other),))
+        for accepts, make_step in _STEP_MAKERS:
+            if accepts(other):
+                return Deferred(self._steps + (make_step(other),))
         return NotImplemented
 
     def __getattr__(self, name: str) -> Any:
@@ -103,7 +117,7 @@ class _Step:
         if not self.target.accepts(target):
             raise TargetError(
                 f"{self.name}(): `target >> {self.name}(...)` needs {self.target.description} "
-                f"on the left, got {_describe(target)}."
+                f"on the left, got {describe(target)}."
             )
         return self.function(target, *self.args, **self.kwargs)
 
@@ -111,19 +125,6 @@ class _Step:
         parts = [_short_repr(a) for a in self.args]
         parts += [f"{k}={_short_repr(v)}" for k, v in self.kwargs.items()]
         return f"{self.name}({', '.join(parts)})"
-
-
-@dataclass(frozen=True)
-class _LayerStep:
-    layer: Any
-
-    def apply(self, target: Any) -> Any:
-        from .layers_compose import compose_layer
-
-        return compose_layer(target, self.layer)
-
-    def label(self) -> str:
-        return f"<{type(self.layer).__name__} {getattr(self.layer, 'name', '')}>"
 
 
 def verb(target: Target, *, data_first: bool = False) -> Callable[[F], F]:
@@ -157,13 +158,13 @@ def verb(target: Target, *, data_first: bool = False) -> Callable[[F], F]:
                 if not target.accepts(tgt):
                     raise TargetError(
                         f"{name}(): `{target_name}` must be {target.description}, "
-                        f"got {_describe(tgt)}."
+                        f"got {describe(tgt)}."
                     )
                 return function(tgt, *args, **kwargs)
             if data_first and args and isinstance(args[0], (str, bytes, os.PathLike)):
                 raise TargetError(
                     f"{name}(): the first argument must be {target.description} (the target), "
-                    f"got {_describe(args[0])}. Call it as `{name}(model, x, y, ...)` or "
+                    f"got {describe(args[0])}. Call it as `{name}(model, x, y, ...)` or "
                     f"`model >> {name}(x, y, ...)`."
                 )
             try:
@@ -183,7 +184,8 @@ def pipe_apply(target: Any, step: Any) -> Any:
     return target >> step
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A short description of a value for error messages (type, shape or string)."""
     if isinstance(value, str):
         return f"the string {value!r}"
     shape = getattr(value, "shape", None)

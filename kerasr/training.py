@@ -25,12 +25,13 @@ from .data_checks import (
 )
 from .errors import InvalidValueError, did_you_mean
 from .execution import check_steps_per_execution, mark_auto, use_steps_per_execution
-from .factories import is_factory
+from .families.factories import is_factory
 from .display import in_notebook
 from .models import MODEL
 from .named_list import NamedList
 from .options import get_option
 from .pipe import verb
+from .testing import caps as _caps  # pytest --kerasr-fast caps and records; no-op otherwise
 
 __all__ = [
     "compile",
@@ -260,6 +261,7 @@ def fit(
     if isinstance(class_weight, NamedList):
         class_weight = {int(n): v for n, v in class_weight.items()}
     verbose_level = resolve_verbose(verbose)
+    started = _caps.now()
     recorder = _recorder()
     cbs = [recorder] + _callbacks(callbacks)
     from .runs import tracking  # inside training_run(): record the history into the run
@@ -272,6 +274,9 @@ def fit(
         live = live_metrics_callback(epochs=epochs)
         cbs.append(live)  # last: it sees metrics other callbacks add (learning_rate)
     has_validation = validation_data is not None or validation_split
+    steps_per_epoch, validation_steps = _caps.fit_steps(
+        x, batch_size, validation_split, validation_data, steps_per_epoch, validation_steps,
+        validation_batch_size)
     use_steps_per_execution(object, cbs, ("train", "test") if has_validation else ("train",),
                             (steps_per_epoch, validation_steps))
     try:
@@ -307,7 +312,9 @@ def fit(
         if not getattr(recorder, "params", None):
             recorder.params = {"verbose": verbose_level, "epochs": epochs, "steps": None}
     recorder.finalize()
-    return TrainingHistory.from_keras(recorder)
+    history = TrainingHistory.from_keras(recorder)
+    _caps.record_fit(history, started)
+    return history
 
 
 @functools.lru_cache(maxsize=1)
@@ -388,6 +395,7 @@ def evaluate(
     y = as_model_data(y)
     _check_xy("evaluate", object, x, y)
     cbs = _callbacks(callbacks)
+    steps = _caps.eval_steps(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("test",), (steps,))
     result = object.evaluate(
         x=x, y=y, batch_size=batch_size, verbose=resolve_verbose(verbose),
@@ -419,6 +427,7 @@ def predict(
     check_input_width("predict", object, x)
     check_finite("predict", "x", x)
     cbs = _callbacks(callbacks)
+    steps = _caps.predict_steps(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("predict",), (steps,))
     return object.predict(
         x, batch_size=batch_size, verbose=resolve_verbose(verbose), steps=steps,

@@ -27,6 +27,9 @@ from kerasr import (
     predict,
 )
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 
 @pytest.fixture
 def data():

@@ -10,6 +10,9 @@ import kerasr as kr
 from kerasr import InvalidValueError
 from kerasr.execution import AUTO_STEPS_PER_EXECUTION, needs_every_batch
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 N_ROWS, BATCH = 400, 16  # 400 rows: 25 batches, not a multiple of the 32 in an execution
 
 

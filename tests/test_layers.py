@@ -35,6 +35,9 @@ from kerasr import (
     time_distributed,
 )
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 
 def base():
     return keras_model_sequential() >> layer_dense(32, input_shape=784)

@@ -31,6 +31,9 @@ from kerasr import (
 )
 from kerasr.models import layer_name_matches
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 
 def define_model():
     return (

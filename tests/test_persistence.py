@@ -31,6 +31,9 @@ from kerasr import (
     unserialize_model,
 )
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 
 @pytest.fixture
 def trained():

@@ -20,6 +20,9 @@ from kerasr import (
 )
 from kerasr.pipe import Deferred
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 
 def test_verb_without_target_defers_and_applies_with_rshift():
     step = array_reshape((3, 4))

@@ -27,6 +27,9 @@ from kerasr import (
     train_on_batch,
 )
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 
 def small_regression(n=200, seed=0):
     rng = np.random.default_rng(seed)

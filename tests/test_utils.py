@@ -24,6 +24,9 @@ from kerasr import (
     use_session_with_seed,
 )
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 
 def test_to_categorical_is_zero_based_and_infers_classes():
     out = to_categorical([0, 2, 1])

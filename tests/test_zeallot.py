@@ -31,6 +31,9 @@ from kerasr.zeallot import (
 )
 from kerasr.zeallot.parser import parse as parse_pattern
 
+# the core subset that CI runs again on the JAX backend (`-m backend_core`)
+pytestmark = pytest.mark.backend_core
+
 COUNT = "invalid `%<-%` right-hand side, incorrect number of values"
 LHS = "invalid `%<-%` left-hand side, "
 

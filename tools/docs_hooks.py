@@ -45,39 +45,11 @@ class Group:
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-#: Layer families, in the order of the R package's reference; first matching rule wins.
-LAYER_FAMILIES: list[tuple[str, str, str]] = [
-    ("core", "Core layers", r"^layer_(dense|einsum_dense|identity|lambda|masking"
-     r"|activity_regularization)$|^layer_input$"),
-    ("convolutional", "Convolutional layers",
-     r"^layer_(conv|depthwise_conv|separable_conv)_\dd(_transpose)?$"),
-    ("pooling", "Pooling layers", r"pooling"),
-    ("activation", "Activation layers", r"^layer_activation"),
-    ("recurrent", "Recurrent layers",
-     r"^layer_(lstm|gru|simple_rnn|rnn|conv_lstm_\dd|stacked_rnn_cells)(_cell)?$"),
-    ("embedding", "Embedding layers", r"embedding"),
-    ("normalization", "Normalization layers",
-     r"^layer_(batch|layer|group|unit|rms|spectral)_normalization$"),
-    ("regularization", "Dropout and noise layers", r"dropout|gaussian_noise"),
-    ("merge", "Merge layers",
-     r"^layer_(add|subtract|multiply|average|maximum|minimum|concatenate|dot)$"),
-    ("attention", "Attention layers", r"attention"),
-    ("reshaping", "Reshaping layers",
-     r"^layer_(flatten|reshape|permute|repeat_vector|cropping_\dd|upsampling_\dd"
-     r"|zero_padding_\dd)$"),
-    ("wrappers", "Layer wrappers",
-     r"^(bidirectional|time_distributed)$|^layer_(tfsm|jax_model_wrapper"
-     r"|flax_module_wrapper|torch_module_wrapper|pipeline)$"),
-    ("preprocessing", "Preprocessing layers",
-     r"^layer_(text_vectorization|string_lookup|integer_lookup|hashing|hashed_crossing"
-     r"|category_encoding|discretization|normalization|rescaling|resizing|center_crop"
-     r"|mel_spectrogram|stft_spectrogram)$"),
-    ("augmentation", "Image augmentation layers", r"."),
-]
-
 _UTILITY_MODULES = {
     "kerasr.pipe": "The pipe",
-    "kerasr.utils": "Arrays, sequences, seeds and backends",
+    "kerasr.arrays": "Arrays",
+    "kerasr.preprocessing.sequence": "Sequences",
+    "kerasr.backend": "Backend, seeds and sessions",
     "kerasr.options": "Options",
     "kerasr.named_list": "Named lists",
     "kerasr.errors": "Errors and warnings",
@@ -96,6 +68,14 @@ def _home_module(name: str) -> str | None:
         if mod_name.startswith("kerasr.") and getattr(mod, name, None) is obj:
             return mod_name
     return None
+
+
+def _source_file(name: str) -> str:
+    """The file that defines ``kerasr.<name>``, so a reader finds the code in one hop."""
+    module = _home_module(name) or "kerasr"
+    path = ROOT / Path(*module.split("."))
+    return str((path / "__init__.py" if path.is_dir() else path.with_suffix(".py"))
+               .relative_to(ROOT))
 
 
 def _canonical(name: str) -> str:
@@ -123,20 +103,18 @@ def api_groups() -> list[Group]:
               "freeze them. Verbs take the model first, or follow `>>`.",
               [("Models", take("kerasr.models"))]),
     ]
-    layers = take("kerasr.generated.layers")
-    families: dict[str, list[str]] = {slug: [] for slug, _, _ in LAYER_FAMILIES}
-    for name in layers:
-        for slug, _, pattern in LAYER_FAMILIES:
-            if re.search(pattern, name):
-                families[slug].append(name)
-                break
-    for slug, title, _ in LAYER_FAMILIES:
-        if families[slug]:
-            groups.append(Group(f"layers-{slug}", title,
+    from kerasr.families.spec import FAMILIES
+
+    for module in FAMILIES["layers"].modules:  # one page per R topic (R's layers-*.R files)
+        topic = module.split("_", 1)[1]
+        title = f"{topic.replace('_', ' ').capitalize()} layers"
+        members = take(f"kerasr.{module}")
+        if members:
+            groups.append(Group(f"layers-{topic.replace('_', '-')}", title,
                                 "Every Keras layer under its R name. Piped onto a Sequential "
                                 "model it is added in place; called on a tensor it returns the "
                                 "output tensor; called alone it returns the Keras layer.",
-                                [(title, families[slug])]))
+                                [(title, members)]))
     groups += [
         Group("training", "Training and evaluation", "Compile, fit, evaluate and predict, in "
               "place on the model, with R keras 2's defaults.",
@@ -185,9 +163,10 @@ def _api_page(group: Group) -> str:
     for title, names in group.sections:
         if many:
             lines += [f"## {title}", ""]
-        lines += ["| function | summary |", "|---|---|"]
+        lines += ["| function | summary | code |", "|---|---|---|"]
         for name in names:
-            lines.append(f"| [`{name}`](#{_anchor(name)}) | {_summary(name)} |")
+            lines.append(f"| [`{name}`](#{_anchor(name)}) | {_summary(name)} "
+                         f"| `{_source_file(name)}` |")
         lines.append("")
         for name in names:
             lines += [f"::: {_canonical(name)}",

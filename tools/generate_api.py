@@ -1,8 +1,9 @@
 """Generate kerasr's R-named families from Keras's own classes.
 
-Writes ``kerasr/generated/{layers,optimizers,losses,metrics,callbacks,regularizers,
-initializers,constraints}.py``: one function per public Keras class, with an explicit
-signature (Keras's arguments and defaults, R's exceptions from ``kerasr/r_names.py``) and a
+Reads the family table (``kerasr/families/spec.py``) and writes one module per family
+(``kerasr/generated/optimizers.py``, ...; the layers one module per R topic,
+``kerasr/generated/layers_core.py``, ...): one function per public Keras class, with an
+explicit signature (Keras's arguments and defaults, R's exceptions from the table) and a
 docstring, so help(), IDEs and the API docs see real parameters.
 
     python tools/generate_api.py           # rewrite the modules
@@ -24,28 +25,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kerasr import r_names  # noqa: E402
+from kerasr.families import spec  # noqa: E402
 
 OUT = ROOT / "kerasr" / "generated"
-
-BASES = {
-    "layers": ("layers", "Layer"),
-    "optimizers": ("optimizers", "Optimizer"),
-    "losses": ("losses", "Loss"),
-    "metrics": ("metrics", "Metric"),
-    "callbacks": ("callbacks", "Callback"),
-    "regularizers": ("regularizers", "Regularizer"),
-    "initializers": ("initializers", "Initializer"),
-    "constraints": ("constraints", "Constraint"),
-}
 
 
 def keras_classes(family: str) -> list[tuple[str, type]]:
     """Public classes of a Keras family, one entry per class (aliases removed)."""
     import keras
 
-    module = getattr(keras, BASES[family][0])
-    base = getattr(module, BASES[family][1])
+    module = getattr(keras, family)
+    base = getattr(module, spec.FAMILIES[family].base_class)
     seen: dict[type, str] = {}
     for name in sorted(dir(module)):
         obj = getattr(module, name)
@@ -77,9 +67,10 @@ def first_line(cls: type) -> str:
 
 def parameters(family: str, name: str, cls: type) -> list[tuple[str, str]]:
     """(argument, default source) pairs of the generated signature, target excluded."""
+    table = spec.FAMILIES[family]
     signature = inspect.signature(cls.__init__)
-    defaults = r_names.R_DEFAULTS.get(family, {}).get(name, {})
-    renames = {v: k for k, v in r_names.R_ARG_NAMES.get(family, {}).get(name, {}).items()}
+    defaults = table.defaults.get(name, {})
+    renames = {v: k for k, v in table.arg_names.get(name, {}).items()}
     out: list[tuple[str, str]] = []
     for param in list(signature.parameters.values())[1:]:
         if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
@@ -93,11 +84,7 @@ def parameters(family: str, name: str, cls: type) -> list[tuple[str, str]]:
             default = literal(param.default) or "KERAS_DEFAULT"
         out.append((arg, default))
     names = {a for a, _ in out}
-    extras = list(r_names.R_EXTRA_ARGS.get(family, {}).get(name, []))
-    if family == "layers":
-        extras += r_names.LAYER_COMMON_ARGS
-    if family == "optimizers":
-        extras += ["lr", "decay"]
+    extras = list(table.extra_args.get(name, [])) + list(table.common_args)
     for extra in extras:
         if extra not in names:
             out.append((extra, "None"))
@@ -118,47 +105,41 @@ def example(family: str, r_fn: str, params: list[tuple[str, str]]) -> tuple[str,
     required = [a for a, d in params if d == "REQUIRED"]
     r_args = ", ".join(f"{a} = ..." for a in required)
     py_args = ", ".join(f"{a}=..." for a in required)
-    if family == "layers":
+    usage = spec.FAMILIES[family].usage
+    if usage == "pipe":
         return f"model %>% {r_fn}({r_args})", f"model >> {r_fn}({py_args})"
-    if family == "losses":
-        return f"compile(loss = {r_fn}({r_args}))", f"compile(loss={r_fn}({py_args}))"
-    if family == "metrics":
-        return f"compile(metrics = {r_fn}({r_args}))", f"compile(metrics={r_fn}({py_args}))"
-    if family == "optimizers":
-        return f"compile(optimizer = {r_fn}({r_args}))", f"compile(optimizer={r_fn}({py_args}))"
-    if family == "callbacks":
-        return f"fit(callbacks = {r_fn}({r_args}))", f"fit(callbacks={r_fn}({py_args}))"
+    if ":" in usage:
+        verb, arg = usage.split(":")
+        return f"{verb}({arg} = {r_fn}({r_args}))", f"{verb}({arg}={r_fn}({py_args}))"
     return f"{r_fn}({r_args})", f"{r_fn}({py_args})"
 
 
 def function_source(family: str, name: str, cls: type) -> tuple[str, str]:
-    r_fn = r_names.r_name(family, name)
+    r_fn = spec.r_name(family, name)
     params = parameters(family, name, cls)
-    module_name = BASES[family][0]
+    module_name = family
+    adapter = spec.FAMILIES[family].adapter
     target = None
     decorator = f'@factory("{family}")'
     if family == "layers":
-        merge = name in r_names.MERGE_LAYERS
+        merge = name in spec.MERGE_LAYERS
         target = "inputs" if merge else "object"
         decorator = f"@layer_function({'MERGE_TARGET' if merge else 'LAYER_TARGET'})"
-        call = f'create_layer("{name}", "{r_fn}", locals())'
+        call = f'{adapter}("{name}", "{r_fn}", locals())'
     elif family in ("losses", "metrics"):
         params = [("y_true", "None"), ("y_pred", "None")] + params
         import keras
 
-        fn_name = r_names.snake_case(name)
+        fn_name = spec.snake_case(name)
         has_fn = callable(getattr(getattr(keras, family), fn_name, None)) and not isinstance(
             getattr(getattr(keras, family), fn_name, None), type
         )
         fn_arg = f'"{fn_name}"' if has_fn else "None"
-        creator = "create_loss" if family == "losses" else "create_metric"
-        call = f'{creator}("{name}", {fn_arg}, "{r_fn}", locals())'
-    elif family == "optimizers":
-        call = f'create_optimizer("{name}", "{r_fn}", locals())'
-    elif family == "callbacks":
-        call = f'create_callback("{name}", "{r_fn}", locals())'
+        call = f'{adapter}("{name}", {fn_arg}, "{r_fn}", locals())'
+    elif adapter == "create_object":
+        call = f'{adapter}("{family}", "{name}", "{r_fn}", locals())'
     else:
-        call = f'create_object("{family}", "{name}", "{r_fn}", locals())'
+        call = f'{adapter}("{name}", "{r_fn}", locals())'
     r_example, py_example = example(family, r_fn, params)
     doc = (
         f'    """{first_line(cls)}\n\n'
@@ -177,7 +158,7 @@ def function_source(family: str, name: str, cls: type) -> tuple[str, str]:
     return r_fn, source
 
 
-HEADER = '''"""R-named {family} of Keras {version} (generated by tools/generate_api.py).
+HEADER = '''"""R-named {title} of Keras {version} (generated by tools/generate_api.py).
 
 Regenerate with ``python tools/generate_api.py``; a test fails when this file is stale.
 """
@@ -188,49 +169,43 @@ from __future__ import annotations
 from typing import Any
 
 from ..arguments import REQUIRED
-from ..factories import KERAS_DEFAULT, {imports}
+from ..families.factories import KERAS_DEFAULT, {imports}
 '''
 
 
-def module_source(family: str) -> str:
+def module_source(family: str, classes: list[tuple[str, type]], title: str,
+                  with_aliases: bool = True) -> str:
+    """One generated module: a function per class (and the family's aliases)."""
     import keras
 
-    imports = {
-        "layers": "factory",
-        "optimizers": "create_optimizer, factory",
-        "losses": "create_loss, factory",
-        "metrics": "create_metric, factory",
-        "callbacks": "create_callback, factory",
-    }.get(family, "create_object, factory")
-    text = HEADER.format(family=family, version=keras.__version__, imports=imports)
-    if family == "layers":
+    table = spec.FAMILIES[family]
+    imports = "factory" if table.adapter == "create_layer" else f"{table.adapter}, factory"
+    text = HEADER.format(title=title, version=keras.__version__, imports=imports)
+    if table.adapter == "create_layer":
         text += (
-            "from ..layers_compose import LAYER_TARGET, MERGE_TARGET, create_layer, "
+            "from ..families.layers import LAYER_TARGET, MERGE_TARGET, create_layer, "
             "layer_function\n"
         )
     text += "\n_ = (REQUIRED, KERAS_DEFAULT, factory)\n"
     names: list[str] = []
-    skip = r_names.NOT_APPLICABLE.get(family, {})
-    for name, cls in keras_classes(family):
-        if name in skip:
-            continue
+    for name, cls in classes:
         r_fn, source = function_source(family, name, cls)
         names.append(r_fn)
         text += "\n\n" + source
-    for class_name, aliases in r_names.R_ALIASES.get(family, {}).items():
-        target = r_names.r_name(family, class_name)
+    for class_name, aliases in (table.aliases.items() if with_aliases else ()):
+        target = spec.r_name(family, class_name)
         for alias in aliases:
             names.append(alias)
-            if alias in r_names.DEPRECATED_ALIASES:
+            if alias in spec.DEPRECATED_ALIASES:
                 text += (
                     f"\n\n@factory(\"{family}\")\n"
                     f"def {alias}(*args: Any, **kwargs: Any) -> Any:\n"
                     f'    """Deprecated R keras name of ``{target}()`` (warns, then calls it).\n\n'
-                    f"    R: ``{alias}()``\n    Python: ``{r_names.DEPRECATED_ALIASES[alias]}()``\n"
+                    f"    R: ``{alias}()``\n    Python: ``{spec.DEPRECATED_ALIASES[alias]}()``\n"
                     f'    """\n'
                     f"    from ..arguments import deprecated\n\n"
                     f'    deprecated("{alias}", "{alias}()", '
-                    f'"{r_names.DEPRECATED_ALIASES[alias]}()")\n'
+                    f'"{spec.DEPRECATED_ALIASES[alias]}()")\n'
                     f"    return {target}(*args, **kwargs)\n"
                 )
             else:
@@ -239,11 +214,34 @@ def module_source(family: str) -> str:
     return text
 
 
+def family_files(family: str) -> dict[Path, str]:
+    """The generated modules of one family (one per R topic for the layers)."""
+    table = spec.FAMILIES[family]
+    classes = [(n, c) for n, c in keras_classes(family) if n not in table.not_applicable]
+    if not table.by_topic:
+        return {OUT / f"{family}.py": module_source(family, classes, family)}
+    by_topic: dict[str, list[tuple[str, type]]] = {}
+    for name, cls in classes:
+        by_topic.setdefault(spec.layer_topic(cls.__module__), []).append((name, cls))
+    files = {}
+    for module in table.modules:
+        topic = module.split(".", 1)[1][len(family) + 1:]
+        members = by_topic.get(topic, [])
+        files[OUT / f"{family}_{topic}.py"] = module_source(
+            family, members, f"{family} ({topic.replace('_', ' ')})", with_aliases=False
+        )
+    return files
+
+
 def generate() -> dict[Path, str]:
     files = {OUT / "__init__.py": '"""Generated R-named families (see tools/generate_api.py)."""\n'}
-    for family in BASES:
-        files[OUT / f"{family}.py"] = module_source(family)
+    for family in spec.FAMILIES:
+        files.update(family_files(family))
     return files
+
+
+#: modules an earlier layout generated; removed when regenerating
+RETIRED = [OUT / "layers.py"]
 
 
 def main() -> int:
@@ -252,11 +250,14 @@ def main() -> int:
     args = parser.parse_args()
     files = generate()
     stale = [p for p, text in files.items() if not p.exists() or p.read_text() != text]
+    stale += [p for p in RETIRED if p.exists()]
     if args.check:
         for path in stale:
             print(f"stale: {path.relative_to(ROOT)}")
         return 1 if stale else 0
     OUT.mkdir(parents=True, exist_ok=True)
+    for path in RETIRED:
+        path.unlink(missing_ok=True)
     for path, text in files.items():
         path.write_text(text)
     print(f"wrote {len(files)} files ({len(stale)} changed) in {OUT.relative_to(ROOT)}")

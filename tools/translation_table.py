@@ -7,7 +7,7 @@ equivalent and a status (same, renamed, deprecated with its replacement, not app
 Python, not yet in kerasr, kerasr only).
 
 The Keras 3 equivalent of a generated family function is read from its docstring
-("Wraps ``keras.layers.Conv2D``"); aliases and deprecations come from ``kerasr.r_names``;
+("Wraps ``keras.layers.Conv2D``"); aliases and deprecations come from the family table;
 the hand-written functions are described in the tables below. Importing kerasr does not import
 Keras, so this runs in a second.
 
@@ -267,15 +267,15 @@ def _wrapped_keras(doc: str) -> str | None:
 
 
 def _family_aliases() -> tuple[dict[str, str], dict[str, str]]:
-    """alias -> canonical R name, and alias -> deprecated replacement (from r_names)."""
-    from kerasr import r_names
+    """alias -> canonical R name, and alias -> deprecated replacement (the family table)."""
+    from kerasr.families import spec
 
     aliases: dict[str, str] = {}
-    for family, table in r_names.R_ALIASES.items():
-        for cls, names in table.items():
+    for family in spec.FAMILIES.values():
+        for cls, names in family.aliases.items():
             for alias in names:
-                aliases[alias] = r_names.r_name(family, cls)
-    return aliases, dict(r_names.DEPRECATED_ALIASES)
+                aliases[alias] = spec.r_name(family.name, cls)
+    return aliases, dict(spec.DEPRECATED_ALIASES)
 
 
 def export_row(name: str) -> dict[str, str]:

@@ -13,12 +13,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+def _family_table():
+    """kerasr/families/spec.py, loaded on its own (it imports only the standard library)."""
+    import importlib.util
+
+    path = ROOT / "kerasr" / "families" / "spec.py"
+    spec = importlib.util.spec_from_file_location("_kerasr_family_spec", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+#: the generated families' modules, from the family table
+FAMILY_MODULES = [m for family in _family_table().FAMILIES.values() for m in family.modules]
+
 #: modules re-exported by `from kerasr import *`, in order
 MODULES = [
-    "errors", "named_list", "options", "pipe", "models", "training", "persistence", "utils",
-    "generated.layers", "generated.optimizers", "generated.losses", "generated.metrics",
-    "generated.callbacks", "generated.regularizers", "generated.initializers",
-    "generated.constraints", "history", "generics", "rbase.format", "display", "zeallot",
+    "errors", "named_list", "options", "pipe", "models", "training", "persistence", "arrays",
+    "backend", "preprocessing.sequence", *FAMILY_MODULES, "history", "generics", "rbase.format",
+    "display", "zeallot",
     "datasets",
     # new rooms (issues 15-19): listed before they exist; a missing module exports nothing
     "preprocessing.text", "preprocessing.image", "preprocessing.image_generators", "runs",
@@ -26,7 +40,7 @@ MODULES = [
 ]
 SKIP = {"Target", "MODEL", "pipe_apply", "resolve_verbose", "KNOWN_OPTIONS", "closest",
         "did_you_mean", "unknown_argument", "PngFrame", "activate_inline_display", "new_figure",
-        "new_bare_figure"}
+        "new_bare_figure", "register_step"}
 
 
 def exports(module: str) -> list[str]:
@@ -58,7 +72,7 @@ def render() -> str:
         lines += [f"    {n}," for n in names]
         lines.append(")")
         everything += names
-    lines += ["", '__version__ = "0.1.0"', "", "__all__ = ["]
+    lines += ["", "from ._version import __version__", "", "__all__ = ["]
     lines += [f'    "{n}",' for n in sorted(set(everything))]
     lines += ["]", ""]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..arguments import REQUIRED
-from ..factories import KERAS_DEFAULT, create_object, factory
+from ..families.factories import KERAS_DEFAULT, create_object, factory
 
 _ = (REQUIRED, KERAS_DEFAULT, factory)
 

@@ -27,9 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from .core import TrainingHistory
+
 from ..display import new_figure
 from ..rbase.stats import SMOOTH_POINTS, loess
-from .core import TrainingHistory
 
 __all__ = ["GGPLOT_COLOURS", "draw_history", "figure_for_history", "update_history"]
 

@@ -12,7 +12,7 @@ and kerasr takes that pattern as a string, so R code is copied as is::
 order (so ``a, b = unpack("c(a, b)", v)`` works anywhere) and, given ``into`` (a dict such
 as ``globals()``), binds the names there too, which is what a notebook wants.
 
-Semantics are zeallot 0.1's (``reference/r-keras-api.md`` section 6):
+Semantics are zeallot 0.1's:
 
 - nesting ``c(a, c(b, d))``; a nested value is unpacked only from a list (list, tuple,
   NamedList, dict), never from an array or a string, as zeallot does;

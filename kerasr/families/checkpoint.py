@@ -13,9 +13,9 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from . import _keras
-from .arguments import as_int, deprecated
-from .errors import InvalidValueError
+from .. import _keras
+from ..arguments import as_int, deprecated
+from ..errors import InvalidValueError
 
 __all__ = ["model_checkpoint"]
 

@@ -11,10 +11,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from . import _keras
-from .arguments import REQUIRED, as_int_like, deprecated
-from .errors import ArgumentError, InvalidValueError
-from .r_names import DEPRECATED_ALIASES, R_ARG_NAMES
+from .. import _keras
+from ..arguments import REQUIRED, as_int_like, deprecated
+from ..errors import ArgumentError, InvalidValueError
+from .spec import DEPRECATED_ALIASES, FAMILIES
 
 __all__ = [
     "KERAS_DEFAULT",
@@ -62,7 +62,7 @@ def _clean(family: str, class_name: str, r_name: str, args: dict[str, Any]) -> d
             f"{r_name}(): missing required argument `{missing[0]}`, e.g. "
             f"{r_name}({missing[0]}=...); see help({r_name})"
         )
-    renames = R_ARG_NAMES.get(family, {}).get(class_name, {})
+    renames = FAMILIES[family].arg_names.get(class_name, {})
     out = {}
     for key, value in args.items():
         if value is KERAS_DEFAULT:

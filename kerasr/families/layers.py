@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from . import _keras
-from .arguments import REQUIRED, as_int, as_int_like, as_shape
-from .errors import ArgumentError, InvalidValueError, TargetError, did_you_mean
-from .pipe import Deferred, Target, _describe
+from .. import _keras
+from ..arguments import REQUIRED, as_int, as_int_like, as_shape
+from ..errors import ArgumentError, InvalidValueError, TargetError, did_you_mean
+from ..pipe import Deferred, Target, describe, register_step
 
-__all__ = ["compose_layer", "create_layer", "layer_function", "LAYER_TARGET", "MERGE_TARGET"]
+__all__ = [
+    "LAYER_TARGET", "MERGE_TARGET", "LayerStep", "compose_layer", "create_layer", "layer_function",
+]
 
 #: Layer parameters that are counts or sizes: integral floats become ints.
 INT_PARAMS = frozenset(
@@ -189,14 +192,12 @@ def compose_layer(target: Any, layer: Any) -> Any:
         return output
     raise TargetError(
         f"`{type(layer).__name__}` layer: `target >> layer` needs a Sequential model or a "
-        f"tensor on the left, got {_describe(target)}."
+        f"tensor on the left, got {describe(target)}."
     )
 
 
 def _layer_chain(first: Any, second: Any) -> Deferred:
-    from .pipe import _LayerStep
-
-    return Deferred((_LayerStep(first), _LayerStep(second)))
+    return Deferred((LayerStep(first), LayerStep(second)))
 
 
 def _add_to_sequential(model: Any, layer: Any) -> None:
@@ -235,8 +236,6 @@ def layer_rshift(layer: Any, other: Any) -> Any:
     Installed as ``keras.layers.Layer.__rshift__``; Python only tries ``__rrshift__`` when
     the two operands differ in type, so ``Dense >> Dense`` needs this side too.
     """
-    from .pipe import _LayerStep
-
     if _keras.is_model(layer):  # a model on the left is a target, not a chain element
         if _keras.is_layer(other):
             return compose_layer(layer, other)
@@ -244,7 +243,32 @@ def layer_rshift(layer: Any, other: Any) -> Any:
             return other.__rrshift__(layer)
         return NotImplemented
     if _keras.is_layer(other):
-        return Deferred((_LayerStep(layer), _LayerStep(other)))
+        return Deferred((LayerStep(layer), LayerStep(other)))
     if isinstance(other, Deferred):
-        return Deferred((_LayerStep(layer),) + other._steps)
+        return Deferred((LayerStep(layer),) + other._steps)
     return NotImplemented
+
+
+@dataclass(frozen=True)
+class LayerStep:
+    """A Keras layer as a step of a deferred chain: ``deferred >> layer``."""
+
+    layer: Any
+
+    def apply(self, target: Any) -> Any:
+        return compose_layer(target, self.layer)
+
+    def label(self) -> str:
+        return f"<{type(self.layer).__name__} {getattr(self.layer, 'name', '')}>"
+
+
+def install_layer_pipe(keras: Any) -> None:
+    """Give Keras layers R's ``%>%``: ``target >> layer`` and ``layer >> layer``."""
+    layer_cls = keras.layers.Layer
+    if getattr(layer_cls, "__rrshift__", None) is not layer_rrshift:
+        layer_cls.__rrshift__ = layer_rrshift  # type: ignore[attr-defined]
+        layer_cls.__rshift__ = layer_rshift  # type: ignore[attr-defined]
+
+
+_keras.on_keras_loaded(install_layer_pipe)
+register_step(_keras.is_layer, LayerStep)
