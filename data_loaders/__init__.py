@@ -24,6 +24,7 @@ __all__ = [
     "DownloadError",
     "FASHION_MNIST_CLASS_NAMES",
     "FILES",
+    "REUTERS_LABEL_NAMES",
     "RemoteFile",
     "cache_dir",
     "cache_path",
@@ -35,6 +36,8 @@ __all__ = [
     "load_boston_housing",
     "load_fashion_mnist",
     "load_household_power",
+    "load_imdb",
+    "load_imdb_word_index",
     "load_kyphosis",
     "load_mnist",
     "make_windows",
@@ -42,6 +45,9 @@ __all__ = [
     "read_idx",
     "read_idx_dataset",
     "read_mnist_npz",
+    "load_reuters",
+    "load_reuters_word_index",
+    "read_sequences_npz",
     "safe_extract",
     "select_household_power",
     "sha256_file",
@@ -85,6 +91,12 @@ _LAZY: dict[str, tuple[str, str]] = {
     "RemoteFile": ("registry", "RemoteFile"),
     "safe_extract": ("archive", "safe_extract"),
     "make_windows": ("windows", "make_windows"),
+    "load_imdb": ("imdb", "load_imdb"),
+    "load_imdb_word_index": ("imdb", "load_imdb_word_index"),
+    "read_sequences_npz": ("imdb", "read_sequences_npz"),
+    "REUTERS_LABEL_NAMES": ("reuters", "REUTERS_LABEL_NAMES"),
+    "load_reuters": ("reuters", "load_reuters"),
+    "load_reuters_word_index": ("reuters", "load_reuters_word_index"),
 }
 
 
@@ -123,9 +135,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
         select_household_power,
     )
     from .idx import read_idx, read_idx_dataset, write_idx
+    from .imdb import load_imdb, load_imdb_word_index, read_sequences_npz
     from .kyphosis import load_kyphosis
     from .labels import FASHION_MNIST_CLASS_NAMES
     from .manage import DATASETS, data_where, fetch_dataset, verify_cache
     from .mnist import load_mnist, read_mnist_npz
     from .registry import FILES, RemoteFile
+    from .reuters import REUTERS_LABEL_NAMES, load_reuters, load_reuters_word_index
     from .windows import make_windows

@@ -20,6 +20,8 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "mnist_idx": mnist.IDX_FILES,
     "fashion_mnist": fashion_mnist.IDX_FILES,
     "household_power": ("household_power_consumption.zip",),
+    "imdb": ("imdb.npz", "imdb_word_index.json"),
+    "reuters": ("reuters.npz", "reuters_word_index.json"),
     "boston_housing": (),
     "kyphosis": (),
 }

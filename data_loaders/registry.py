@@ -134,6 +134,30 @@ FILES: dict[str, RemoteFile] = {
             20_640_916,
             description="UCI individual household electric power consumption (dataset 235)",
         ),
+        # IMDB and Reuters (shared/reference/wave2.md section 7.2). Keras pins the word-index
+        # JSONs by MD5 only: data_loaders.imdb.WORD_INDEX_MD5 checks them after the download.
+        RemoteFile(
+            "imdb.npz",
+            (_KERAS + "imdb.npz",),
+            "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
+            17_464_789,
+            description="IMDB reviews as word-rank sequences (x_train, y_train, x_test, y_test)",
+        ),
+        RemoteFile(
+            "imdb_word_index.json", (_KERAS + "imdb_word_index.json",), None, 1_641_221,
+            description="IMDB word -> rank (MD5 bfafd718b763782e994055a2d397834f)",
+        ),
+        RemoteFile(
+            "reuters.npz",
+            (_KERAS + "reuters.npz",),
+            "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",
+            2_110_848,
+            description="Reuters newswires as word-rank sequences (x, y over 46 topics)",
+        ),
+        RemoteFile(
+            "reuters_word_index.json", (_KERAS + "reuters_word_index.json",), None, 550_378,
+            description="Reuters word -> rank (MD5 4d44cc38712099c9e383dc6e5f11a921)",
+        ),
     ]
 }
 
