@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from .axis import as_axis
 from .k_backend import *  # noqa: F403  (the k_* table; __all__ below lists the names)
+from .custom import as_custom_objects, custom_metric
+from .layers import Layer, create_layer, new_layer_class, new_model_class
 
 # BEGIN op names (tools/generate_ops.py)
 from ..generated.ops import (
@@ -375,7 +377,11 @@ from ..generated.ops import (
 
 __all__ = [
     "GraphModeError",
+    "Layer",
     "as_axis",
+    "as_custom_objects",
+    "create_layer",
+    "custom_metric",
     "k_abs",
     "k_all",
     "k_any",
@@ -527,6 +533,8 @@ __all__ = [
     "k_variable",
     "k_zeros",
     "k_zeros_like",
+    "new_layer_class",
+    "new_model_class",
     "op_abs",
     "op_absolute",
     "op_adaptive_average_pool",
