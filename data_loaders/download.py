@@ -8,6 +8,14 @@ its size or mtime changed. Transient failures (timeouts, dropped connections, HT
 retried with exponential back-off and resumed with an HTTP ``Range`` request when the server
 allows it; permanent ones (404, ...) move on to the next mirror. Two processes fetching the same
 file take a lock, so only one downloads.
+
+Limits: every socket read waits at most ``timeout`` seconds; a server that keeps sending but too
+slowly (fewer than ``min_rate`` bytes per second over any ``timeout``-second span) is dropped like
+a stalled one; and one ``fetch()`` call, retries and mirrors included, gives up after ``deadline``
+seconds. The error says which limit was hit. A resumed download is validated: the server must
+answer the ``Range`` request with 206 and a matching ``Content-Range`` (else the download restarts
+from byte 0), and a digest mismatch after resuming discards the partial file and downloads it once
+more from byte 0 before anything is blamed on the server.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -29,7 +38,7 @@ from typing import Any
 
 from . import registry
 from .cache import cache_dir
-from .errors import CacheDirError, ChecksumError, DownloadError
+from .errors import CacheDirError, ChecksumError, DataValueError, DownloadError
 from .registry import RemoteFile
 
 __all__ = ["fetch", "forget", "is_cached", "recorded_sha256", "sha256_file"]
@@ -222,6 +231,61 @@ class _Progress:
             sys.stderr.flush()
 
 
+# -- limits -------------------------------------------------------------------------------------
+class _Limits:
+    """The time limits of one ``fetch()`` call: per-read ``timeout``, the ``min_rate`` over any
+    ``timeout``-second span, and the overall ``deadline`` (``None``: no such limit)."""
+
+    def __init__(self, timeout: float, min_rate: float | None, deadline: float | None) -> None:
+        self.timeout = timeout
+        self.min_rate = min_rate
+        self.deadline = deadline
+        self.started = time.monotonic()
+        self.ends = None if deadline is None else self.started + deadline
+
+    def remaining(self) -> float | None:
+        return None if self.ends is None else self.ends - time.monotonic()
+
+    def read_timeout(self) -> float:
+        """The socket timeout: ``timeout``, or less when the deadline is nearer."""
+        left = self.remaining()
+        return self.timeout if left is None else max(min(self.timeout, left), 0.01)
+
+    def check_deadline(self, received: str = "") -> None:
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise _DeadlineHit(
+                f"the overall deadline of {self.deadline:g} s was hit{received} "
+                "(raise it with deadline= or $KERASR_DOWNLOAD_DEADLINE)"
+            )
+
+
+class _RateMeter:
+    """Raises _Transient when fewer than ``min_rate * span`` bytes arrived in a span of at least
+    ``window`` seconds (a trickling server defeats the per-read timeout; this does not)."""
+
+    def __init__(self, limits: _Limits) -> None:
+        self.limits = limits
+        self.span_start = time.monotonic()
+        self.span_bytes = 0
+
+    def add(self, n: int) -> None:
+        self.span_bytes += n
+        rate = self.limits.min_rate
+        if not rate:
+            return
+        now = time.monotonic()
+        span = now - self.span_start
+        if span < self.limits.timeout:
+            return
+        if self.span_bytes < rate * span:
+            raise _Transient(
+                f"too slow: {self.span_bytes:,} bytes in {span:.1f} s, below the minimum rate "
+                f"of {rate:,g} bytes/s (lower it with min_rate= or $KERASR_DOWNLOAD_MIN_RATE)"
+            )
+        self.span_start, self.span_bytes = now, 0
+
+
 # -- one attempt --------------------------------------------------------------------------------
 class _Transient(Exception):
     """A failure worth retrying (timeout, dropped connection, 5xx). ``wait`` from Retry-After."""
@@ -235,6 +299,10 @@ class _Permanent(Exception):
     """A failure not worth retrying on this URL (404, wrong size or digest)."""
 
 
+class _DeadlineHit(Exception):
+    """The overall deadline of the fetch() call passed: no more retries, no more mirrors."""
+
+
 def _retry_after(headers: Any) -> float | None:
     value = headers.get("Retry-After") if headers is not None else None
     try:
@@ -243,34 +311,41 @@ def _retry_after(headers: Any) -> float | None:
         return None
 
 
-def _attempt(
-    url: str,
-    part: Path,
-    entry: RemoteFile,
-    timeout: float,
-    progress: bool | None,
-    state: dict[str, bool],
-) -> None:
-    """Download ``url`` into ``part``, resuming it when possible. Sets ``state["resumable"]``
-    as soon as the server shows it accepts range requests. Raises _Transient or _Permanent."""
-    offset = part.stat().st_size if part.exists() else 0
-    if entry.size is not None and offset > entry.size:
-        _remove(part)
-        offset = 0
+def _range_problem(headers: Any, offset: int, entry: RemoteFile) -> str | None:
+    """Why a 206 answer to ``Range: bytes=<offset>-`` cannot be appended to the partial file
+    (``None`` when it can): it must be ``Content-Range: bytes <offset>-<last>/<total>`` with
+    ``last == total - 1`` and ``total`` the pinned size."""
+    value = headers.get("Content-Range", "")
+    found = re.fullmatch(r"\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*", value)
+    if found is None:
+        return f"a 206 answer with the Content-Range {value!r}"
+    first, last, total = int(found[1]), int(found[2]), found[3]
+    if first != offset:
+        return f"bytes from {first:,} (Content-Range {value!r}) where {offset:,} were asked for"
+    if total != "*":
+        if entry.size is not None and int(total) != entry.size:
+            return f"a file of {int(total):,} bytes (Content-Range {value!r})"
+        if last != int(total) - 1:
+            return f"only part of the rest (Content-Range {value!r})"
+    return None
+
+
+def _open(url: str, offset: int, entry: RemoteFile, limits: _Limits, state: dict[str, bool]) -> Any:
+    """Send the request (with ``Range`` when ``offset``); map failures to _Transient/_Permanent.
+    Returns the response, or ``None`` when the partial file is already complete (416)."""
     headers = {"User-Agent": _USER_AGENT, "Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
     request = urllib.request.Request(url, headers=headers)
     try:
-        response = urllib.request.urlopen(request, timeout=timeout)
+        return urllib.request.urlopen(request, timeout=limits.read_timeout())
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 416 and offset:
             if entry.size is not None and offset == entry.size:
                 state["resumable"] = True
-                return  # the partial file is already complete
-            _remove(part)
-            raise _Transient("HTTP 416 for the resumed range; restarting from scratch") from exc
+                return None  # the partial file is already complete
+            return _RESTART
         if exc.code in _TRANSIENT_HTTP:
             raise _Transient(f"HTTP {exc.code} {exc.reason}", _retry_after(exc.headers)) from exc
         raise _Permanent(f"HTTP {exc.code} {exc.reason}") from exc
@@ -281,15 +356,45 @@ def _attempt(
             raise _Permanent(f"{type(reason).__name__}: {reason}") from exc
         raise _Transient(f"{type(exc).__name__}: {reason}") from exc
 
+
+_RESTART = object()  # the server refused the resumed range (416): start again from byte 0
+
+
+def _attempt(
+    url: str,
+    part: Path,
+    entry: RemoteFile,
+    limits: _Limits,
+    progress: bool | None,
+    state: dict[str, bool],
+) -> int:
+    """Download ``url`` into ``part``, resuming it when possible; returns the number of bytes
+    kept from an earlier attempt (0: downloaded from byte 0). A range answer that does not fit
+    the partial file (not 206, wrong Content-Range, 416) restarts from byte 0 in the same
+    attempt. Sets ``state["resumable"]`` as soon as the server shows it accepts range requests.
+    Raises _Transient, _Permanent or _DeadlineHit."""
+    offset = part.stat().st_size if part.exists() else 0
+    if entry.size is not None and offset > entry.size:
+        _remove(part)
+        offset = 0
+    response = _open(url, offset, entry, limits, state)
+    if response is None:
+        return offset
+    if response is _RESTART:
+        _remove(part)
+        offset = 0
+        response = _open(url, 0, entry, limits, state)
     with response:
         status = getattr(response, "status", 200) or 200
         if response.headers.get("Accept-Ranges", "").lower() == "bytes":
             state["resumable"] = True
         if offset and status == 206:
-            content_range = response.headers.get("Content-Range", "")
-            if not content_range.startswith(f"bytes {offset}-"):
+            problem = _range_problem(response.headers, offset, entry)
+            if problem is not None:
+                # the partial file cannot be continued from this answer: start from byte 0
+                response.close()
                 _remove(part)
-                raise _Transient(f"unexpected Content-Range {content_range!r}; restarting")
+                return _attempt(url, part, entry, limits, progress, state)
             state["resumable"] = True
             mode = "ab"
         else:
@@ -304,13 +409,18 @@ def _attempt(
             )
         total = entry.size if entry.size is not None else (offset + length if length else None)
         bar = _Progress(entry.name, total, offset, progress)
+        meter = _RateMeter(limits)
         received = 0
+        of_total = f" of {total:,}" if total is not None else ""
         try:
             with open(part, mode) as out:
                 while True:
                     try:
-                        block = response.read(_CHUNK)
+                        # read1: returns what has arrived (at most one socket read), so the
+                        # deadline and the rate are checked even while a server trickles
+                        block = response.read1(_CHUNK)
                     except (OSError, http.client.HTTPException) as exc:
+                        limits.check_deadline(f" after {offset + received:,}{of_total} bytes")
                         raise _Transient(
                             f"connection lost after {offset + received:,} bytes "
                             f"({type(exc).__name__}: {exc})"
@@ -322,12 +432,15 @@ def _attempt(
                     bar.update(len(block))
                     if entry.size is not None and offset + received > entry.size:
                         raise _Permanent(f"size mismatch: received more than {entry.size:,} bytes")
+                    limits.check_deadline(f" after {offset + received:,}{of_total} bytes")
+                    meter.add(len(block))
         finally:
             bar.close()
         if length is not None and received < length:
             raise _Transient(
                 f"connection closed after {offset + received:,} of {offset + length:,} bytes"
             )
+    return offset
 
 
 def _verify_part(part: Path, entry: RemoteFile) -> str:
@@ -343,7 +456,7 @@ def _verify_part(part: Path, entry: RemoteFile) -> str:
 def _download(
     entry: RemoteFile,
     dest: Path,
-    timeout: float,
+    limits: _Limits,
     retries: int,
     backoff: float,
     progress: bool | None,
@@ -351,23 +464,53 @@ def _download(
     part = dest.with_name(dest.name + ".part")
     failures: list[str] = []
     checksum_only = True
+    deadline_hit = False
     for url in entry.urls:
         state = {"resumable": False}
-        for attempt in range(retries + 1):
+        restarted = False  # a mismatch after resuming is retried once from byte 0
+        attempt = 0
+        while True:
             try:
-                _attempt(url, part, entry, timeout, progress, state)
-                digest = _verify_part(part, entry)
+                limits.check_deadline()
+                kept = _attempt(url, part, entry, limits, progress, state)
+                try:
+                    digest = _verify_part(part, entry)
+                except _Permanent as exc:
+                    if kept and not restarted:
+                        # the stale bytes of an earlier partial file, not the server, may be
+                        # wrong: discard them and download the whole file once more
+                        restarted = True
+                        _remove(part)
+                        continue
+                    if restarted:
+                        raise _Permanent(
+                            f"{exc} (also after discarding the resumed partial file and "
+                            "downloading from byte 0)"
+                        ) from exc
+                    raise
+            except _DeadlineHit as exc:
+                checksum_only = False
+                deadline_hit = True
+                if not state["resumable"]:
+                    _remove(part)
+                failures.append(f"{url}: {exc}")
+                break
             except _Transient as exc:
                 checksum_only = False
                 if not state["resumable"]:
                     _remove(part)
-                if attempt < retries:
+                left = limits.remaining()
+                if attempt < retries and (left is None or left > 0):
                     delay = backoff * (2**attempt)
                     if exc.wait is not None:
                         delay = max(delay, exc.wait)
-                    time.sleep(min(delay, 30.0))
+                    delay = min(delay, 30.0)
+                    if left is not None:
+                        delay = min(delay, left)
+                    time.sleep(delay)
+                    attempt += 1
                     continue
-                failures.append(f"{url}: {exc} (gave up after {retries + 1} attempts)")
+                failures.append(f"{url}: {exc} (gave up after {attempt + 1} attempts)")
                 break
             except _Permanent as exc:
                 _remove(part)
@@ -389,18 +532,27 @@ def _download(
                 ) from exc
             _write_sidecar(dest, digest)
             return
-    kept = (
+        if deadline_hit:
+            break
+    kept_note = (
         f"\nThe partial download is kept at {str(part)!r} and will be resumed next time."
         if part.exists()
         else ""
     )
     size = f", {entry.size:,} bytes" if entry.size is not None else ""
     pin = f"SHA-256 {entry.sha256}" if entry.sha256 else "its size"
+    untried = [u for u in entry.urls if not any(f.startswith(f"{u}: ") for f in failures)]
+    skipped = (
+        "\nNot tried (the deadline had passed):\n  " + "\n  ".join(untried)
+        if deadline_hit and untried
+        else ""
+    )
     message = (
         f"fetch(): could not download {entry.name!r}{size}.\nTried:\n  "
         + "\n  ".join(failures)
+        + skipped
         + "\nIf this machine is offline, download the file by hand from one of the URLs above "
-        f"and place it at:\n  {dest}\nIt is checked against {pin} before use." + kept
+        f"and place it at:\n  {dest}\nIt is checked against {pin} before use." + kept_note
     )
     error = ChecksumError if checksum_only and failures else DownloadError
     raise error(message)
@@ -416,6 +568,8 @@ def fetch(
     retries: int | None = None,
     backoff: float | None = None,
     progress: bool | None = None,
+    deadline: float | None = None,
+    min_rate: float | None = None,
 ) -> Path:
     """Return the path of a verified local copy of ``entry``, downloading it when needed.
 
@@ -426,7 +580,11 @@ def fetch(
     ``$KERASR_DOWNLOAD_TIMEOUT``), ``retries`` (per URL, default 3 or
     ``$KERASR_DOWNLOAD_RETRIES``) and ``backoff`` (first delay in seconds, doubled each time,
     default 1 or ``$KERASR_DOWNLOAD_BACKOFF``) control failures; ``progress=None`` shows a bar
-    only on a terminal and only for downloads longer than a second.
+    only on a terminal and only for downloads longer than a second. A server that trickles is
+    dropped (and retried) when fewer than ``min_rate`` bytes per second arrive over any
+    ``timeout``-second span (default 1024 or ``$KERASR_DOWNLOAD_MIN_RATE``), and the whole
+    call, retries and mirrors included, gives up after ``deadline`` seconds (default 3600 or
+    ``$KERASR_DOWNLOAD_DEADLINE``); 0 turns either limit off. The error names the limit hit.
 
     R: ``get_file("mnist.npz", origin = url, file_hash = sha256)``
     Python: ``fetch("mnist.npz")``
@@ -436,6 +594,18 @@ def fetch(
     timeout = _env_number("KERASR_DOWNLOAD_TIMEOUT", 30.0) if timeout is None else timeout
     retries = int(_env_number("KERASR_DOWNLOAD_RETRIES", 3)) if retries is None else retries
     backoff = _env_number("KERASR_DOWNLOAD_BACKOFF", 1.0) if backoff is None else backoff
+    deadline = _env_number("KERASR_DOWNLOAD_DEADLINE", 3600.0) if deadline is None else deadline
+    min_rate = _env_number("KERASR_DOWNLOAD_MIN_RATE", 1024.0) if min_rate is None else min_rate
+    for name, value in (("timeout", timeout), ("deadline", deadline), ("min_rate", min_rate)):
+        positive = name == "timeout"
+        number = not isinstance(value, bool) and isinstance(value, (int, float))
+        if not number or not (value > 0 if positive else value >= 0):
+            unit = "bytes per second" if name == "min_rate" else "seconds"
+            raise DataValueError(
+                f"fetch(): `{name}` must be a {'positive' if positive else 'non-negative'} "
+                f"number of {unit}, got {value!r}"
+                + ("" if positive else "; use 0 to turn this limit off")
+            )
     if dest is None:
         base = cache_dir(directory, create=False)
         target = base / entry.subdir / entry.name if entry.subdir else base / entry.name
@@ -466,7 +636,8 @@ def fetch(
         if force:
             _remove(target)
             _remove(_sidecar(target))
-        _download(entry, target, timeout, retries, backoff, progress)
+        limits = _Limits(timeout, min_rate or None, deadline or None)
+        _download(entry, target, limits, retries, backoff, progress)
     return target
 
 

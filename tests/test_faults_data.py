@@ -1,0 +1,391 @@
+"""Fault cases of the data layer (issue 14): hostile or broken servers, archives and data files.
+
+Every case is named and documented as "bad thing happens -> what the user sees -> what is on disk
+afterwards". Downloads run against a real HTTP server on 127.0.0.1 (no network); every time limit
+is small, so the whole module runs in a few seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from data_loaders.download import fetch
+from data_loaders.errors import (
+    ChecksumError,
+    DataValueError,
+    DownloadError,
+)
+from data_loaders.registry import RemoteFile
+
+pytestmark = pytest.mark.usefixtures("no_network")
+
+#: quick limits for every download here: 1 s per read, no back-off to speak of
+QUICK = {"timeout": 1.0, "retries": 0, "backoff": 0.01, "progress": False}
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("KERASR_DATA_DIR", str(directory))
+    for name in ("DEADLINE", "MIN_RATE", "TIMEOUT", "RETRIES", "BACKOFF"):
+        monkeypatch.delenv(f"KERASR_DOWNLOAD_{name}", raising=False)
+    for name in ("MAX_SIZE", "MAX_RATIO"):
+        monkeypatch.delenv(f"KERASR_EXTRACT_{name}", raising=False)
+    return directory
+
+
+# -- a local server whose routes are small functions ----------------------------------------------
+Reply = Callable[[BaseHTTPRequestHandler, int | None], None]
+
+
+class Server:
+    """A threaded HTTP server on 127.0.0.1; ``routes[path](handler, range_start)`` answers."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Reply] = {}
+        self.requests: list[tuple[str, str | None]] = []
+        self.stop = threading.Event()  # ends trickles when the test is over
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                requested = self.headers.get("Range")
+                outer.requests.append((self.path, requested))
+                reply = outer.routes.get(self.path)
+                if reply is None:
+                    self.send_error(404, "Not Found")
+                    return
+                start = int(requested.split("=")[1].split("-")[0]) if requested else None
+                try:
+                    reply(self, start)
+                except OSError:  # the client gave up (the point of several tests)
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    srv = Server()
+    yield srv
+    srv.close()
+
+
+def payload(n: int = 200_000, seed: int = 0) -> bytes:
+    return bytes((i * 7 + seed + (i >> 8)) % 251 for i in range(n))
+
+
+def entry_for(data: bytes, *urls: str, name: str = "blob.bin") -> RemoteFile:
+    return RemoteFile(name, tuple(urls), hashlib.sha256(data).hexdigest(), len(data), "")
+
+
+def serve(data: bytes, *, ranges: bool = True) -> Reply:
+    """A well-behaved file: 200, or 206 with a correct Content-Range when ``ranges``."""
+
+    def reply(h: BaseHTTPRequestHandler, start: int | None) -> None:
+        if start is not None and ranges:
+            if start >= len(data):
+                h.send_response(416)
+                h.send_header("Content-Length", "0")
+                h.end_headers()
+                return
+            body = data[start:]
+            h.send_response(206)
+            h.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        else:
+            body = data
+            h.send_response(200)
+        if ranges:
+            h.send_header("Accept-Ranges", "bytes")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return reply
+
+
+def trickle(data: bytes, stop: threading.Event, every: float = 0.05) -> Reply:
+    """Announces the whole file, then sends one byte every ``every`` seconds (never stalls long
+    enough for a per-read timeout)."""
+
+    def reply(h: BaseHTTPRequestHandler, start: int | None) -> None:
+        h.send_response(200)
+        h.send_header("Accept-Ranges", "bytes")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        for i in range(len(data)):
+            if stop.wait(every):
+                return
+            h.wfile.write(data[i : i + 1])
+            h.wfile.flush()
+
+    return reply
+
+
+def leftovers(directory: Path) -> list[str]:
+    """Every file in ``directory`` except the download lock files."""
+    if not directory.exists():
+        return []
+    return sorted(p.name for p in directory.rglob("*") if p.is_file() and ".locks" not in p.parts)
+
+
+# == downloads: trickling servers (issue 14, item 4) ==============================================
+def test_trickling_server__too_slow_error_naming_min_rate__partial_kept_for_resume(
+    server: Server, data_dir: Path
+) -> None:
+    """A server sends one byte every 0.05 s (each read returns before the per-read timeout)
+    -> after one ``timeout`` span below ``min_rate`` fetch() raises DownloadError "too slow ...
+    minimum rate ... min_rate= or $KERASR_DOWNLOAD_MIN_RATE", within about a second
+    -> no final file; the bytes received stay in ``blob.bin.part`` (the server accepts ranges),
+    and the error says they will be resumed."""
+    data = payload(5000)
+    server.routes["/blob.bin"] = trickle(data, server.stop)
+    started = time.monotonic()
+    with pytest.raises(DownloadError) as info:
+        fetch(entry_for(data, server.url("/blob.bin")), **{**QUICK, "timeout": 0.5},
+              min_rate=1000, deadline=0)
+    elapsed = time.monotonic() - started
+    message = str(info.value)
+    assert "too slow" in message and "minimum rate of 1,000 bytes/s" in message
+    assert "KERASR_DOWNLOAD_MIN_RATE" in message and "deadline" not in message
+    assert 0.5 <= elapsed < 2.5
+    assert leftovers(data_dir) == ["blob.bin.part"]
+    assert 0 < (data_dir / "blob.bin.part").stat().st_size < 100
+    assert "will be resumed next time" in message
+
+
+def test_trickling_server_without_rate_limit__deadline_error__nothing_but_the_partial(
+    server: Server, data_dir: Path
+) -> None:
+    """The same trickle with the rate check off (``min_rate=0``) and ``deadline=1``
+    -> fetch() stops after about 1 s with DownloadError "the overall deadline of 1 s was hit
+    after N of 5,000 bytes (... deadline= or $KERASR_DOWNLOAD_DEADLINE)"; the second mirror is
+    listed as not tried
+    -> no final file; only ``blob.bin.part``."""
+    data = payload(5000)
+    server.routes["/blob.bin"] = trickle(data, server.stop)
+    entry = entry_for(data, server.url("/blob.bin"), server.url("/mirror.bin"))
+    started = time.monotonic()
+    with pytest.raises(DownloadError) as info:
+        fetch(entry, **QUICK, min_rate=0, deadline=1)
+    elapsed = time.monotonic() - started
+    message = str(info.value)
+    assert "overall deadline of 1 s was hit after" in message and "of 5,000 bytes" in message
+    assert "KERASR_DOWNLOAD_DEADLINE" in message and "too slow" not in message
+    assert "Not tried (the deadline had passed):\n  " + server.url("/mirror.bin") in message
+    assert not isinstance(info.value, ChecksumError)
+    assert 0.9 <= elapsed < 2.5
+    assert [p for p, _ in server.requests] == ["/blob.bin"]
+    assert leftovers(data_dir) == ["blob.bin.part"]
+
+
+def test_limits_from_environment__same_errors__same_disk_state(
+    server: Server, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$KERASR_DOWNLOAD_MIN_RATE=0 and $KERASR_DOWNLOAD_DEADLINE=0.8 set the limits when the
+    arguments are not given -> the deadline error after about 0.8 s -> only the partial file."""
+    data = payload(5000)
+    server.routes["/blob.bin"] = trickle(data, server.stop)
+    monkeypatch.setenv("KERASR_DOWNLOAD_MIN_RATE", "0")
+    monkeypatch.setenv("KERASR_DOWNLOAD_DEADLINE", "0.8")
+    started = time.monotonic()
+    with pytest.raises(DownloadError, match=r"overall deadline of 0\.8 s was hit"):
+        fetch(entry_for(data, server.url("/blob.bin")), **QUICK)
+    assert time.monotonic() - started < 2.0
+    assert leftovers(data_dir) == ["blob.bin.part"]
+    # and the environment's rate limit, with the deadline off
+    monkeypatch.setenv("KERASR_DOWNLOAD_MIN_RATE", "500")
+    monkeypatch.setenv("KERASR_DOWNLOAD_DEADLINE", "0")
+    with pytest.raises(DownloadError, match=r"too slow: .* minimum rate of 500 bytes/s"):
+        fetch(entry_for(data, server.url("/blob.bin")), **{**QUICK, "timeout": 0.4})
+
+
+def test_retry_waits_count_against_the_deadline__deadline_error__nothing_on_disk(
+    server: Server, data_dir: Path
+) -> None:
+    """The server answers 503 with ``Retry-After: 30`` (a retry would wait 30 s) and
+    ``deadline=0.6`` -> fetch() waits only until the deadline and raises the deadline error
+    (the 503 is reported too) -> nothing on disk (no byte was received)."""
+
+    def busy(h: BaseHTTPRequestHandler, start: int | None) -> None:
+        h.send_response(503)
+        h.send_header("Retry-After", "30")
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    server.routes["/blob.bin"] = busy
+    data = payload(100)
+    started = time.monotonic()
+    with pytest.raises(DownloadError, match=r"overall deadline of 0\.6 s was hit"):
+        fetch(entry_for(data, server.url("/blob.bin")), **{**QUICK, "retries": 5}, deadline=0.6)
+    assert time.monotonic() - started < 1.5
+    assert len(server.requests) == 1
+    assert leftovers(data_dir) == []
+
+
+def test_fast_server_under_the_limits__file_arrives__only_the_file_and_its_sidecar(
+    server: Server, data_dir: Path
+) -> None:
+    """A healthy server with the rate and deadline checks on (small ``timeout``, high
+    ``min_rate``) -> the file is returned -> the verified file and its sidecar, nothing else."""
+    data = payload(300_000)
+    server.routes["/blob.bin"] = serve(data)
+    path = fetch(entry_for(data, server.url("/blob.bin")), **QUICK, min_rate=10_000, deadline=5)
+    assert path.read_bytes() == data
+    assert leftovers(data_dir) == [".blob.bin.sha256.json", "blob.bin"]
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "expected"),
+    [
+        ("deadline", -1, "`deadline` must be a non-negative number of seconds"),
+        ("min_rate", "fast", "`min_rate` must be a non-negative number of bytes per second"),
+        ("timeout", 0, "`timeout` must be a positive number of seconds"),
+    ],
+    ids=["deadline", "min_rate", "timeout"],
+)
+def test_bad_limit_argument__clear_error_naming_it__nothing_downloaded(
+    server: Server, data_dir: Path, argument: str, value: object, expected: str
+) -> None:
+    """``fetch(deadline=-1)`` and friends -> DataValueError "fetch(): `deadline` must be ..."
+    -> no request was sent, nothing on disk."""
+    data = payload(100)
+    server.routes["/blob.bin"] = serve(data)
+    options = {**QUICK, argument: value}
+    with pytest.raises(DataValueError, match=rf"fetch\(\): {expected}"):
+        fetch(entry_for(data, server.url("/blob.bin")), **options)
+    assert server.requests == [] and leftovers(data_dir) == []
+
+
+# == downloads: stale partial files (issue 14, item 6) ============================================
+def test_stale_part_with_other_bytes__restarted_from_zero_and_verified__only_the_file(
+    server: Server, data_dir: Path
+) -> None:
+    """A ``.part`` left by another version of the file (same length prefix, other bytes) is
+    resumed, and the digest does not match -> fetch() discards it, downloads from byte 0 once
+    more and returns the verified file (no ChecksumError blaming the server) -> the verified file
+    and its sidecar; no ``.part``."""
+    data = payload()
+    server.routes["/blob.bin"] = serve(data)
+    data_dir.mkdir(parents=True)
+    (data_dir / "blob.bin.part").write_bytes(payload(80_000, seed=5))
+    path = fetch(entry_for(data, server.url("/blob.bin")), **QUICK)
+    assert path.read_bytes() == data
+    assert server.requests == [("/blob.bin", "bytes=80000-"), ("/blob.bin", None)]
+    assert leftovers(data_dir) == [".blob.bin.sha256.json", "blob.bin"]
+
+
+def test_server_really_serves_other_bytes_after_resume__checksum_error_says_restarted__nothing(
+    server: Server, data_dir: Path
+) -> None:
+    """A stale ``.part`` is resumed and the server itself serves other bytes than pinned -> after
+    the one restart from byte 0 fetch() raises ChecksumError "SHA-256 mismatch ... (also after
+    discarding the resumed partial file and downloading from byte 0)" -> nothing on disk."""
+    pinned = payload()
+    server.routes["/blob.bin"] = serve(payload(seed=9))
+    data_dir.mkdir(parents=True)
+    (data_dir / "blob.bin.part").write_bytes(pinned[:50_000])
+    with pytest.raises(ChecksumError) as info:
+        fetch(entry_for(pinned, server.url("/blob.bin")), **QUICK)
+    assert "SHA-256 mismatch" in str(info.value)
+    assert "also after discarding the resumed partial file" in str(info.value)
+    assert [r for _, r in server.requests] == ["bytes=50000-", None]
+    assert leftovers(data_dir) == []
+
+
+@pytest.mark.parametrize(
+    "content_range",
+    [
+        "bytes 0-199999/200000",  # starts at 0, not at the offset asked for
+        "bytes 80000-99999/200000",  # stops short of the end
+        "bytes 80000-199999/300000",  # another file size than pinned
+        "pages 1-2",  # not a byte range
+        None,  # no Content-Range at all
+    ],
+    ids=["wrong-start", "short-end", "other-total", "not-bytes", "missing"],
+)
+def test_range_answer_that_does_not_fit__restart_from_zero__only_the_file(
+    server: Server, data_dir: Path, content_range: str | None
+) -> None:
+    """A ``.part`` of 80,000 good bytes; the server answers the Range request with 206 and a
+    Content-Range that does not continue it -> fetch() does not append; it restarts from byte 0
+    in the same attempt (``retries=0``) and returns the verified file -> the file and its
+    sidecar; no ``.part``."""
+    data = payload()
+
+    def odd(h: BaseHTTPRequestHandler, start: int | None) -> None:
+        if start is None:
+            serve(data)(h, None)
+            return
+        h.send_response(206)
+        if content_range is not None:
+            h.send_header("Content-Range", content_range)
+        h.send_header("Content-Length", str(len(data) - start))
+        h.end_headers()
+        h.wfile.write(data[:len(data) - start])  # bytes from the wrong place
+
+    server.routes["/blob.bin"] = odd
+    data_dir.mkdir(parents=True)
+    (data_dir / "blob.bin.part").write_bytes(data[:80_000])
+    path = fetch(entry_for(data, server.url("/blob.bin")), **QUICK)
+    assert path.read_bytes() == data
+    assert server.requests == [("/blob.bin", "bytes=80000-"), ("/blob.bin", None)]
+    assert leftovers(data_dir) == [".blob.bin.sha256.json", "blob.bin"]
+
+
+def test_range_refused_with_416_for_a_short_part__restart_from_zero__only_the_file(
+    server: Server, data_dir: Path
+) -> None:
+    """The server answers 416 (range not satisfiable) to a ``.part`` shorter than the file
+    -> fetch() restarts from byte 0 in the same attempt and succeeds -> the file, no ``.part``."""
+    data = payload(10_000)
+
+    def refuses(h: BaseHTTPRequestHandler, start: int | None) -> None:
+        if start is not None:
+            h.send_response(416)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
+        serve(data)(h, None)
+
+    server.routes["/blob.bin"] = refuses
+    data_dir.mkdir(parents=True)
+    (data_dir / "blob.bin.part").write_bytes(data[:3000])
+    assert fetch(entry_for(data, server.url("/blob.bin")), **QUICK).read_bytes() == data
+    assert [r for _, r in server.requests] == ["bytes=3000-", None]
+    assert leftovers(data_dir) == [".blob.bin.sha256.json", "blob.bin"]
+
+
+def test_part_longer_than_the_file__discarded_without_a_range_request__only_the_file(
+    server: Server, data_dir: Path
+) -> None:
+    """A ``.part`` longer than the pinned size (certainly stale) -> it is discarded and the file
+    downloaded from byte 0 (no Range header sent) -> the file, no ``.part``."""
+    data = payload(10_000)
+    server.routes["/blob.bin"] = serve(data)
+    data_dir.mkdir(parents=True)
+    (data_dir / "blob.bin.part").write_bytes(payload(20_000, seed=3))
+    assert fetch(entry_for(data, server.url("/blob.bin")), **QUICK).read_bytes() == data
+    assert server.requests == [("/blob.bin", None)]
+    assert leftovers(data_dir) == [".blob.bin.sha256.json", "blob.bin"]
