@@ -6,11 +6,19 @@ symbolic or hard links whose target leaves the directory, and device files are r
 :class:`~data_loaders.errors.ArchiveError`. Tar extraction also uses Python's ``filter="data"``
 where available, as a second line of defence. Prefer reading a known member directly
 (``zipfile.ZipFile(path).open(name)``) when only one file is needed.
+
+Archive bombs are refused too, before anything is written: an archive whose members add up to more
+than ``max_size`` bytes (default 4 GiB, ``$KERASR_EXTRACT_MAX_SIZE``), or to more than 1 MiB and
+more than ``max_ratio`` times the archive's own size (default 100, ``$KERASR_EXTRACT_MAX_RATIO``).
+Zip members are copied with a byte counter, so a member whose header understates its size cannot
+write past the limit either; a member that fails (bad CRC, disk full) removes what this call wrote.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import stat
 import tarfile
 import zipfile
@@ -19,6 +27,11 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from .errors import ArchiveError
 
 __all__ = ["check_member_name", "safe_extract"]
+
+DEFAULT_MAX_SIZE = 4 << 30  # bytes, all members together
+DEFAULT_MAX_RATIO = 100.0  # expanded size / archive size
+_RATIO_FLOOR = 1 << 20  # the ratio is not checked below 1 MiB expanded (tiny archives)
+_COPY_CHUNK = 1 << 20
 
 
 def _inside(base: str, candidate: str) -> bool:
@@ -79,16 +92,128 @@ def _zip_is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
-def safe_extract(archive: str | os.PathLike[str], target: str | os.PathLike[str]) -> list[Path]:
+def _limit(value: float | None, env: str, default: float, name: str) -> float | None:
+    """The limit to use: the argument, else ``$env``, else ``default``; 0 turns it off."""
+    if value is None:
+        text = os.environ.get(env, "").strip()
+        try:
+            value = float(text) if text else default
+        except ValueError:
+            raise ArchiveError(
+                f"safe_extract(): ${env} must be a number (0 turns the limit off), got {text!r}"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ArchiveError(
+            f"safe_extract(): `{name}` must be a non-negative number (0 turns the limit off), "
+            f"got {value!r}"
+        )
+    return float(value) or None
+
+
+class _Budget:
+    """Adds up member sizes and refuses the archive once they pass ``max_size`` or the ratio."""
+
+    def __init__(self, archive: Path, max_size: float | None, max_ratio: float | None) -> None:
+        self.archive = archive
+        self.packed = max(archive.stat().st_size, 1)
+        self.max_size = max_size
+        self.max_ratio = max_ratio
+        self.total = 0
+
+    def add(self, size: int, member: str) -> None:
+        self.total += max(size, 0)
+        where = f"{str(self.archive)!r} (at member {member!r})"
+        if self.max_size is not None and self.total > self.max_size:
+            raise ArchiveError(
+                f"safe_extract(): {where} expands to more than max_size={self.max_size:,.0f} "
+                f"bytes ({self.total:,} so far); refusing to extract it. If you trust this "
+                "archive, raise the limit with max_size= or $KERASR_EXTRACT_MAX_SIZE"
+            )
+        ratio = self.total / self.packed
+        if self.max_ratio is not None and self.total > _RATIO_FLOOR and ratio > self.max_ratio:
+            raise ArchiveError(
+                f"safe_extract(): {where} expands to {self.total:,} bytes, {ratio:,.0f} times "
+                f"its own {self.packed:,} bytes, more than max_ratio={self.max_ratio:g} (an "
+                "archive bomb?); refusing to extract it. If you trust this archive, raise the "
+                "limit with max_ratio= or $KERASR_EXTRACT_MAX_RATIO"
+            )
+
+
+def _extract_zip(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], base: str, budget: _Budget
+) -> None:
+    """Copy the members with a byte counter; on any failure remove what was written."""
+    created: list[Path] = []
+    budget.total = 0
+    try:
+        for info in infos:
+            dest = check_member_name(info.filename, base)
+            if info.is_dir():
+                if not dest.is_dir():
+                    missing = [p for p in (dest, *dest.parents) if not p.exists()]
+                    dest.mkdir(parents=True, exist_ok=True)
+                    created.extend(reversed(missing))
+                continue
+            if not dest.parent.is_dir():
+                missing = [p for p in dest.parents if not p.exists()]
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                created.extend(reversed(missing))
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+            created.append(tmp)
+            with zf.open(info) as source, open(tmp, "wb") as out:
+                size = 0
+                for block in iter(lambda: source.read(_COPY_CHUNK), b""):  # noqa: B023
+                    size += len(block)
+                    if size > info.file_size:
+                        raise ArchiveError(
+                            f"safe_extract(): zip member {info.filename!r} holds more than "
+                            f"the {info.file_size:,} bytes its header declares; refusing it"
+                        )
+                    budget.add(len(block), info.filename)
+                    out.write(block)
+            existed = dest.exists()
+            os.replace(tmp, dest)
+            created.pop()
+            if not existed:
+                created.append(dest)
+    except BaseException as exc:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        if isinstance(exc, (zipfile.BadZipFile, EOFError, NotImplementedError)):
+            raise ArchiveError(
+                f"safe_extract(): {zf.filename!r} is corrupt ({exc}); nothing was extracted"
+            ) from exc
+        raise
+
+
+def safe_extract(
+    archive: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    *,
+    max_size: float | None = None,
+    max_ratio: float | None = None,
+) -> list[Path]:
     """Extract a zip or tar archive into ``target`` after checking every member.
 
     Returns the paths written. Raises :class:`ArchiveError` (and writes nothing) when any member
-    has an absolute path, a ``..`` component, or is a link leaving ``target``.
+    has an absolute path, a ``..`` component, or is a link leaving ``target``, and when the
+    members add up to more than ``max_size`` bytes (default 4 GiB or
+    ``$KERASR_EXTRACT_MAX_SIZE``) or, past 1 MiB, to more than ``max_ratio`` times the archive's
+    size (default 100 or ``$KERASR_EXTRACT_MAX_RATIO``); 0 turns a limit off.
 
     R: ``unzip(archive, exdir = target)``
-    Python: ``safe_extract(archive, target)``
+    Python: ``safe_extract(archive, target, max_size=2e9)``
     """
     archive = Path(archive)
+    budget = _Budget(
+        archive,
+        _limit(max_size, "KERASR_EXTRACT_MAX_SIZE", DEFAULT_MAX_SIZE, "max_size"),
+        _limit(max_ratio, "KERASR_EXTRACT_MAX_RATIO", DEFAULT_MAX_RATIO, "max_ratio"),
+    )
     Path(target).mkdir(parents=True, exist_ok=True)
     base = os.path.realpath(target)
     if zipfile.is_zipfile(archive):
@@ -104,16 +229,21 @@ def safe_extract(archive: str | os.PathLike[str], target: str | os.PathLike[str]
                         f"safe_extract(): zip member {info.filename!r} is a symbolic link; "
                         "links in zip archives are not extracted"
                     )
-            for info in infos:
-                zf.extract(info, base)
+                budget.add(info.file_size, info.filename)  # the declared sizes, before writing
+            _extract_zip(zf, infos, base, budget)  # ... and the real ones, while writing
             return written
     if tarfile.is_tarfile(archive):
         with tarfile.open(archive) as tf:
-            members = tf.getmembers()
+            members = []
             written = []
             links: set[tuple[str, ...]] = set()
-            for member in members:
+            # one header at a time: a bomb is refused at its first header past a limit,
+            # before the rest of a compressed stream is even decompressed
+            for member in tf:
+                members.append(member)
                 written.append(check_member_name(member.name, base))
+                if member.isfile():
+                    budget.add(member.size, member.name)
                 parts = PurePosixPath(member.name.replace("\\", "/")).parts
                 through = [parts[:i] for i in range(1, len(parts)) if parts[:i] in links]
                 if through:

@@ -7,21 +7,34 @@ is small, so the whole module runs in a few seconds.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
+import os
+import pickle
+import struct
+import tarfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+import numpy as np
+
+from data_loaders.archive import safe_extract
 from data_loaders.download import fetch
 from data_loaders.errors import (
+    ArchiveError,
     ChecksumError,
+    DataFormatError,
     DataValueError,
     DownloadError,
 )
+from data_loaders.idx import read_idx
 from data_loaders.registry import RemoteFile
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -389,3 +402,112 @@ def test_part_longer_than_the_file__discarded_without_a_range_request__only_the_
     assert fetch(entry_for(data, server.url("/blob.bin")), **QUICK).read_bytes() == data
     assert server.requests == [("/blob.bin", None)]
     assert leftovers(data_dir) == [".blob.bin.sha256.json", "blob.bin"]
+
+
+# == archives: bombs (issue 14, item 5) ===========================================================
+def zeros_zip(path: Path, sizes: dict[str, int]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, size in sizes.items():
+            zf.writestr(name, bytes(size))
+    return path
+
+
+def zeros_tar(path: Path, sizes: dict[str, int]) -> Path:
+    with tarfile.open(path, "w:gz") as tf:
+        for name, size in sizes.items():
+            info = tarfile.TarInfo(name)
+            info.size = size
+            tf.addfile(info, io.BytesIO(bytes(size)))
+    return path
+
+
+def test_zip_bomb_by_ratio__archive_error_naming_max_ratio__target_empty(tmp_path: Path) -> None:
+    """A 10 KB zip that expands 8 MiB of zeros (ratio ~800) -> ArchiveError "... more than
+    max_ratio=100 (an archive bomb?) ... $KERASR_EXTRACT_MAX_RATIO" -> the target folder is
+    empty (checked against the declared sizes before writing)."""
+    bomb = zeros_zip(tmp_path / "bomb.zip", {"a.bin": 4 << 20, "b.bin": 4 << 20})
+    assert bomb.stat().st_size < 20_000
+    with pytest.raises(ArchiveError, match=r"more than max_ratio=100 \(an archive bomb\?\)"):
+        safe_extract(bomb, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+    # trusted: the limit raised explicitly, the same archive extracts
+    written = safe_extract(bomb, tmp_path / "out", max_ratio=0)
+    assert sorted(p.name for p in written) == ["a.bin", "b.bin"]
+    assert (tmp_path / "out" / "a.bin").stat().st_size == 4 << 20
+
+
+def test_zip_over_max_size__archive_error_naming_max_size__target_empty(tmp_path: Path) -> None:
+    """A zip whose members add up to 3 MiB with ``max_size=2_000_000`` (ratio check off) ->
+    ArchiveError "expands to more than max_size=2,000,000 bytes ... max_size= or
+    $KERASR_EXTRACT_MAX_SIZE", naming the member that crossed it -> nothing written."""
+    archive = zeros_zip(tmp_path / "big.zip", {"a.bin": 1 << 20, "b.bin": 1 << 20,
+                                               "c.bin": 1 << 20})
+    with pytest.raises(ArchiveError) as info:
+        safe_extract(archive, tmp_path / "out", max_size=2_000_000, max_ratio=0)
+    assert "more than max_size=2,000,000 bytes" in str(info.value)
+    assert "'b.bin'" in str(info.value) and "KERASR_EXTRACT_MAX_SIZE" in str(info.value)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_zip_header_understates_size__archive_error__nothing_left(tmp_path: Path) -> None:
+    """A zip whose central directory claims 1,000 bytes for a 3 MiB member (passes the size
+    check on headers) -> extraction stops at the declared size and reports the archive as
+    corrupt (ArchiveError, bad CRC) -> nothing left in the target: the member written so far
+    and the one before it are removed."""
+    archive = zeros_zip(tmp_path / "liar.zip", {"ok.txt": 10, "sub/liar.bin": 3 << 20})
+    raw = bytearray(archive.read_bytes())
+    central = raw.rfind(b"PK\x01\x02")  # the last central directory entry: sub/liar.bin
+    assert raw[central + 46 : central + 46 + 12] == b"sub/liar.bin"
+    raw[central + 24 : central + 28] = struct.pack("<I", 1000)  # its uncompressed size
+    archive.write_bytes(bytes(raw))
+    with pytest.raises(ArchiveError, match=r"is corrupt .*nothing was extracted"):
+        safe_extract(archive, tmp_path / "out", max_ratio=0)
+    assert list((tmp_path / "out").rglob("*")) == []
+
+
+def test_tar_gz_bomb__archive_error_at_the_first_bad_header__target_empty(tmp_path: Path) -> None:
+    """A .tar.gz of 3 x 4 MiB of zeros (a few KB) -> ArchiveError naming max_ratio and the
+    member at which the limit was passed -> the target folder is empty."""
+    bomb = zeros_tar(tmp_path / "bomb.tar.gz", {"a": 4 << 20, "b": 4 << 20, "c": 4 << 20})
+    with pytest.raises(ArchiveError, match=r"at member 'a'.*more than max_ratio=100"):
+        safe_extract(bomb, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_tar_over_max_size_from_environment__archive_error__target_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$KERASR_EXTRACT_MAX_SIZE=1500000 and a plain (uncompressed) tar of 2 x 1 MiB ->
+    ArchiveError naming max_size and member 'b' -> nothing written; a bad value of the variable
+    is a clear error too."""
+    archive = tmp_path / "two.tar"
+    with tarfile.open(archive, "w") as tf:
+        for name in ("a", "b"):
+            info = tarfile.TarInfo(name)
+            info.size = 1 << 20
+            tf.addfile(info, io.BytesIO(os.urandom(1 << 20)))
+    monkeypatch.setenv("KERASR_EXTRACT_MAX_SIZE", "1500000")
+    with pytest.raises(ArchiveError, match=r"at member 'b'.*more than max_size=1,500,000"):
+        safe_extract(archive, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+    monkeypatch.setenv("KERASR_EXTRACT_MAX_SIZE", "lots")
+    with pytest.raises(ArchiveError, match=r"KERASR_EXTRACT_MAX_SIZE must be a number"):
+        safe_extract(archive, tmp_path / "out")
+    with pytest.raises(ArchiveError, match=r"`max_ratio` must be a non-negative number"):
+        safe_extract(archive, tmp_path / "out", max_size=0, max_ratio=-1)
+
+
+def test_ordinary_archives_under_the_limits__extracted__exactly_their_files(
+    tmp_path: Path,
+) -> None:
+    """A text zip (ratio ~ 5) and a small tar.gz with the default limits -> both extract ->
+    exactly their members, byte for byte, and no temporary files."""
+    text = "".join(f"{i},{i * 0.37:.4f},{i % 7}\n" for i in range(60_000)).encode()
+    with zipfile.ZipFile(tmp_path / "data.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("data/table.csv", text)
+    safe_extract(tmp_path / "data.zip", tmp_path / "z")
+    assert (tmp_path / "z" / "data" / "table.csv").read_bytes() == text
+    zeros_tar(tmp_path / "small.tar.gz", {"x/y.bin": 1000})
+    safe_extract(tmp_path / "small.tar.gz", tmp_path / "t")
+    found = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert found == ["data.zip", "small.tar.gz", "t/x/y.bin", "z/data/table.csv"]
