@@ -8,21 +8,47 @@ directory. A raised error prints its traceback (captured in the run's output), i
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import os
 import runpy
 import sys
 import traceback
+from typing import Any
 
 __all__: list[str] = []
 
 
-def _track_plots() -> bool:
-    try:
+class _FigureHook(importlib.abc.MetaPathFinder):
+    """Patch matplotlib's Figure when (and only if) the script imports matplotlib."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "matplotlib.figure":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        original = loader.exec_module  # type: ignore[attr-defined]
+
+        def exec_module(module: Any) -> None:
+            original(module)
+            from ._plot_backend import track_figures
+
+            track_figures()
+
+        loader.exec_module = exec_module  # type: ignore[attr-defined]
+        return spec
+
+
+def _track_plots() -> None:
+    if "matplotlib.figure" in sys.modules:
         from ._plot_backend import track_figures
-    except ImportError:  # no matplotlib: nothing to plot
-        return False
-    track_figures()
-    return True
+
+        track_figures()
+    else:
+        sys.meta_path.insert(0, _FigureHook())
 
 
 def _save_plots() -> None:

@@ -1,0 +1,261 @@
+"""training_run() and tuning_run() with real subprocesses: each run runs a small script (no
+Keras: it records made-up metrics computed from its flags, so a run takes well under a second),
+sequentially, with parallel = 2, on a process pool, on a Dask LocalCluster, failing, resumed,
+and two sweeps into one runs directory at once."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import multiprocessing
+import os
+import tarfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import kerasr
+from kerasr.errors import ArgumentError, InvalidValueError
+from kerasr.runs import RunFailedError
+from kerasr.runs.run_dir import RUN_DIR_ENV
+
+SCRIPT = """\
+import os
+from kerasr import *
+
+FLAGS = flags(flag_integer("units", 32, "hidden units"), flag_numeric("dropout", 0.5),
+              flag_string("fail_on", "never"))
+score = FLAGS.units / 1000 + FLAGS.dropout
+write_run_metadata("metrics", {"loss": [1.0, 1 - score], "val_accuracy": [0.1, score]})
+write_run_metadata("evaluation", {"accuracy": score})
+print(f"units={FLAGS.units} dropout={FLAGS.dropout} pid={os.getpid()}")
+with open("model-%d.txt" % FLAGS.units, "w") as handle:
+    handle.write("weights")
+if FLAGS.fail_on == str(FLAGS.units):
+    raise ValueError(f"units {FLAGS.units} is not supported")
+"""
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in (RUN_DIR_ENV, "KERASR_RUN_FLAGS", "KERASR_RUN_FLAGS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "train.py").write_text(SCRIPT)
+    (tmp_path / "helper.py").write_text("X = 1\n")
+    return tmp_path
+
+
+def _check_grid(df, expected_units=(64, 128), expected_dropout=(0.2, 0.3)):
+    assert len(df) == 4
+    assert list(df["completed"]) == [True] * 4
+    combos = sorted(zip(df["flag_units"], df["flag_dropout"]))
+    assert combos == sorted((u, d) for u in expected_units for d in expected_dropout)
+    for _, row in df.iterrows():
+        score = row["flag_units"] / 1000 + row["flag_dropout"]
+        assert row["metric_val_accuracy"] == pytest.approx(score)
+        assert row["eval_accuracy"] == pytest.approx(score)
+        assert row["epochs_completed"] == 2
+        assert f"units={row['flag_units']} dropout={row['flag_dropout']}" in row["output"]
+    assert df["run_dir"].nunique() == 4
+
+
+def test_training_run_records_a_run_in_tfruns_layout(work, capsys):
+    df = kerasr.training_run("train.py", flags={"units": 64})
+    out = capsys.readouterr().out
+    assert len(df) == 1
+    run = Path(df["run_dir"][0])
+    assert run.parent.name == "runs" and len(run.name) == len("2020-03-05T14-02-11Z")
+    assert f"Using run directory {df['run_dir'][0]}" in out
+    assert f"Run completed: {df['run_dir'][0]}" in out and "units=64 dropout=0.5" in out
+    props = run / "tfruns.d" / "properties"
+    assert {p.name for p in props.iterdir()} >= {"type", "context", "script", "start", "end",
+                                                  "completed", "output"}
+    assert (props / "completed").read_text() == "TRUE\n"
+    assert (props / "script").read_text() == "train.py\n"
+    assert float((props / "end").read_text()) >= float((props / "start").read_text())
+    assert json.loads((run / "tfruns.d" / "flags.json").read_text()) == {
+        "units": 64, "dropout": 0.5, "fail_on": "never"}
+    with tarfile.open(run / "tfruns.d" / "source.tar.gz") as tar:
+        assert sorted(tar.getnames()) == ["source/helper.py", "source/train.py"]
+    # files the script added to the working directory are copied into the run
+    assert (run / "model-64.txt").read_text() == "weights"
+    row = df.iloc[0]
+    assert row["metric_val_accuracy"] == pytest.approx(0.564) and bool(row["completed"])
+    assert row["type"] == "training" and row["context"] == "local"
+    # the run's own process is gone; the caller is not inside a run
+    assert not kerasr.is_run_active()
+
+
+def test_raising_script_is_recorded_as_failed(work):
+    with pytest.raises(RunFailedError) as err:
+        kerasr.training_run("train.py", flags={"units": 7, "fail_on": "7"}, echo=False)
+    assert "ValueError: units 7 is not supported" in str(err.value)
+    info = kerasr.run_info(err.value.run_dir)
+    assert info.completed is False
+    assert info.error_message == "ValueError: units 7 is not supported"
+    assert "Traceback (most recent call last)" in info.output
+    assert 'raise ValueError(f"units {FLAGS.units} is not supported")' in info.output
+    assert "train.py" in info.error_traceback
+    assert info.metric_val_accuracy == pytest.approx(0.507)  # recorded before it raised
+
+
+def test_unknown_and_wrong_typed_flags_fail_before_running(work):
+    with pytest.raises(ArgumentError) as err:
+        kerasr.training_run("train.py", flags={"unit": 64})
+    message = str(err.value)
+    assert "training_run(): The following flags were provided but not declared: unit" in message
+    assert "did you mean `units`" in message and "units, dropout, fail_on" in message
+    with pytest.raises(InvalidValueError,
+                       match="Unable to convert flag 'units' with value 'many' to type integer"):
+        kerasr.training_run("train.py", flags={"units": "many"})
+    with pytest.raises(ArgumentError, match="tuning_run\\(\\): The following flags"):
+        kerasr.tuning_run("train.py", flags={"units": [1, 2], "dropot": [0.1]}, confirm=False)
+    assert not (work / "runs").exists()  # nothing ran
+
+
+def test_flags_the_script_builds_dynamically_are_checked_by_the_run(work):
+    (work / "dyn.py").write_text(
+        "from kerasr import *\nname = 'units'\nFLAGS = flags(flag_integer(name, 3))\n")
+    with pytest.raises(RunFailedError, match="provided but not declared: unitz"):
+        kerasr.training_run("dyn.py", flags={"unitz": 4}, echo=False)
+
+
+def test_plots_are_saved_into_the_run(work):
+    (work / "plots.py").write_text(
+        "import matplotlib.pyplot as plt\nfrom matplotlib.figure import Figure\n"
+        "plt.plot([1, 2, 3])\nplt.show()\n"
+        "figure = Figure()\nfigure.gca().plot([3, 2, 1])\n"  # a figure without pyplot
+        "Figure()\n")  # an empty one: nothing to save
+    df = kerasr.training_run("plots.py", echo=False)
+    plots = sorted((Path(df["run_dir"][0]) / "plots").iterdir())
+    assert [p.name for p in plots] == ["Rplot001.png", "Rplot002.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in plots)
+
+
+def test_missing_script_and_unwritable_runs_dir(work):
+    with pytest.raises(InvalidValueError, match="The Python script 'nope.py' does not exist"):
+        kerasr.training_run("nope.py")
+    (work / "afile").write_text("")
+    with pytest.raises(InvalidValueError, match="cannot create the runs directory"):
+        kerasr.training_run("train.py", runs_dir=work / "afile" / "runs")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="root writes into read-only folders; the file-parent case covers it")
+def test_read_only_runs_dir(work):
+    ro = work / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        with pytest.raises(InvalidValueError, match="cannot create"):
+            kerasr.training_run("train.py", runs_dir=ro / "runs")
+    finally:
+        ro.chmod(0o755)
+
+
+def test_tuning_run_grid_in_parallel(work, capsys):
+    started = time.perf_counter()
+    df = kerasr.tuning_run("train.py", flags={"dropout": [0.2, 0.3], "units": [64, 128]},
+                           parallel=2, confirm=False)
+    seconds = time.perf_counter() - started
+    out = capsys.readouterr().out
+    assert "4 total combinations of flags (use sample parameter to run a random subset)" in out
+    assert "Training run 1/4 (flags = list(dropout = 0.2, units = 64L))" in out
+    assert "Training run 4/4 (flags = list(dropout = 0.3, units = 128L))" in out
+    _check_grid(df)
+    assert df.equals(df) and set(kerasr.ls_runs()["run_dir"]) == set(df["run_dir"])
+    # two runs at a time: they overlap in time
+    spans = sorted(zip(df["start"], df["end"]))
+    assert any(b[0] < a[1] for a, b in zip(spans, spans[1:])), spans
+    assert seconds < 60
+
+
+@pytest.mark.slow
+def test_tuning_run_on_a_process_pool_executor(work):
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+        df = kerasr.tuning_run("train.py", flags={"dropout": [0.2, 0.3], "units": [64, 128]},
+                               executor=pool, confirm=False)
+    _check_grid(df)
+    pids = {line.split("pid=")[1] for line in df["output"] for line in line.splitlines()
+            if "pid=" in line}
+    assert len(pids) == 4  # each run is its own process
+
+
+@pytest.mark.slow
+def test_failed_runs_do_not_stop_the_sweep_and_resume_skips_completed(work, capsys):
+    grid = {"units": [64, 128], "dropout": [0.2, 0.3], "fail_on": ["128"]}
+    df = kerasr.tuning_run("train.py", flags=grid, confirm=False)
+    assert len(df) == 4
+    failed = df[~df["completed"].astype(bool)]
+    assert sorted(failed["flag_units"]) == [128, 128]
+    assert set(failed["error_message"]) == {"ValueError: units 128 is not supported"}
+    assert "Run 2/4 failed: ValueError: units 128 is not supported" in capsys.readouterr().out
+    # the fix: the same grid minus the failure, resumed: only the two failed ones run again
+    grid["fail_on"] = ["never"]
+    df2 = kerasr.tuning_run("train.py", flags=grid, confirm=False, resume=True)
+    out = capsys.readouterr().out
+    assert out.count("Skipping training run") == 0  # fail_on changed: every combination is new
+    grid = {"units": [64, 128], "dropout": [0.2, 0.3]}
+    df3 = kerasr.tuning_run("train.py", flags=grid, confirm=False, resume=True)
+    out = capsys.readouterr().out
+    assert out.count("Skipping training run") == 4 and "Training run" not in out
+    assert set(df3["run_dir"]) == set(df2["run_dir"])
+    _check_grid(df3)
+    assert len(kerasr.ls_runs()) == 8
+
+
+def test_sample_and_confirm(work, monkeypatch, capsys):
+    df = kerasr.tuning_run("train.py", flags={"units": [1, 2, 3, 4]}, sample=0.5,
+                           confirm=False, echo=False)
+    assert len(df) == 2 and len(set(df["flag_units"])) == 2
+    assert "4 total combinations of flags (sampled to 2 combinations)" in capsys.readouterr().out
+    with pytest.raises(InvalidValueError, match="selects none"):
+        kerasr.tuning_run("train.py", flags={"units": [1, 2, 3, 4]}, sample=0.1)
+    with pytest.raises(InvalidValueError, match="0 < sample <= 1"):
+        kerasr.tuning_run("train.py", flags={"units": [1, 2]}, sample=1.5)
+    with pytest.raises(ArgumentError, match="flags must be specified as a named list"):
+        kerasr.tuning_run("train.py", flags=[1, 2])
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert kerasr.tuning_run("train.py", flags={"units": [1]}, confirm=True) is None
+    assert len(kerasr.ls_runs()) == 2
+
+
+@pytest.mark.slow
+def test_two_sweeps_into_one_runs_dir_at_once(work):
+    results = {}
+
+    def sweep(name, units):
+        results[name] = kerasr.tuning_run(
+            "train.py", flags={"units": units, "dropout": [0.2, 0.3]}, parallel=2,
+            confirm=False, echo=False)
+
+    threads = [threading.Thread(target=sweep, args=("a", [11, 12])),
+               threading.Thread(target=sweep, args=("b", [21, 22]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    _check_grid(results["a"], (11, 12))
+    _check_grid(results["b"], (21, 22))
+    assert not set(results["a"]["run_dir"]) & set(results["b"]["run_dir"])
+    everything = kerasr.ls_runs()
+    assert len(everything) == 8 and everything["run_dir"].nunique() == 8
+    for _, row in everything.iterrows():  # each run's records belong to that run alone
+        assert f"units={row['flag_units']} dropout={row['flag_dropout']}" in row["output"]
+        assert row["output"].count("units=") == 1
+
+
+@pytest.mark.slow
+def test_tuning_run_on_a_dask_local_cluster(work):
+    distributed = pytest.importorskip("distributed", reason="pip install 'kerasr[dask]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        df = kerasr.tuning_run("train.py", flags={"dropout": [0.2, 0.3], "units": [64, 128]},
+                               executor=client.get_executor(), confirm=False)
+    _check_grid(df)
