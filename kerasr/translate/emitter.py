@@ -136,10 +136,12 @@ class Emitter:
         self.imports: set[str] = set()
         self.library_imports: set[str] = set()
         self.user_functions: set[str] = set()
+        self.variables: set[str] = set()
         self._frames: list[_Frame] = []
         self._consumed: set[int] = set()
         self._fn_counter = 0
         self._hoist_comments = False
+        self._want_function = False  # translating an argument R calls (FUN, .f)
         self.chunk = 0  # which chunk of an R Markdown file (lines are counted per chunk)
 
     # ======================================================================================
@@ -151,11 +153,28 @@ class Emitter:
         return self.block(root.children, "")
 
     def _collect_functions(self, root: Any) -> None:
-        for node in root.children:
-            if node.type == "binary_operator" and self._op(node) in ("<-", "=", "<<-"):
+        """Names the code defines: its functions, and variables that shadow R's names."""
+        for node in self._walk(root):
+            if node.type == "binary_operator" and self._op(node) in ("<-", "=", "<<-", "%<-%"):
                 lhs, rhs = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
-                if lhs is not None and rhs is not None and rhs.type == "function_definition":
+                if lhs is None or rhs is None:
+                    continue
+                if rhs.type == "function_definition" and lhs.type == "identifier":
                     self.user_functions.add(lhs.text.decode().strip("`"))
+                elif lhs.type == "identifier":
+                    self.variables.add(lhs.text.decode().strip("`"))
+                elif self._op(node) == "%<-%":
+                    self.variables.update(
+                        n.text.decode() for n in self._walk(lhs) if n.type == "identifier"
+                    )
+            elif node.type == "for_statement":
+                var = node.child_by_field_name("variable")
+                if var is not None:
+                    self.variables.add(var.text.decode())
+            elif node.type == "parameter":
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self.variables.add(name.text.decode())
 
     def block(self, nodes: Iterable[Any], indent: str, return_last: bool = False) -> list[str]:
         """Statements and comments of a program or ``{ }`` body, as indented lines."""
@@ -345,11 +364,10 @@ class Emitter:
                 if not lines:
                     return [f"{indent}# library({pkg}): not needed in Python"]
                 return [indent + line for line in lines]
-            self.todo(
-                "R package",
-                f"R package `{pkg}` has no Python port here: replace the calls that use it",
-            )
-            return [f"{indent}# library({pkg})"]
+            # no import: every call into the package gets its own TODO where it is used
+            note = f"R packages without a Python import (their calls are marked): {pkg}"
+            self.report.notes.append(note) if note not in self.report.notes else None
+            return [f"{indent}# library({pkg}): R package, no Python import"]
         rule = rules.FUNCTIONS.get(name or "")
         if rule is not None and rule.statement and rule.py:
             return [indent + self._template(name or "", rule, self._args(node))]
@@ -408,6 +426,7 @@ class Emitter:
             if lhs.type == "identifier":
                 return f"{plain} = {value}"
             return f"{plain} = {value}"
+        self.imports.add(KERASR_IMPORT)
         names = self._pattern_names(lhs)
         pattern = " ".join(lhs.text.decode().split())
         call = f"unpack({pattern!r}, {value})"
@@ -570,7 +589,10 @@ class Emitter:
     # -- literals and names --------------------------------------------------------------
     def _x_identifier(self, node: Any) -> Code:
         name = node.text.decode()
-        if name in rules.CONSTANTS and name not in self.user_functions:
+        if name in self.variables or name in self.user_functions:
+            if not (self._want_function and name in rules.FUNCTIONS):
+                return Code(py_name(name))
+        if name in rules.CONSTANTS:
             text, imports = rules.CONSTANTS[name]
             self.imports.update(imports)
             return Code(text)
@@ -578,10 +600,15 @@ class Emitter:
             self.imports.add(KERASR_IMPORT)
         elif name.strip("`") in rules.FUNCTIONS:
             rule = rules.FUNCTIONS[name.strip("`")]
-            m = re.fullmatch(r"([\w.]+)\(\{\w+\}\)", rule.py or "")
+            m = re.fullmatch(r"([\w.]+)\(\{[\w.]+\}\)", rule.py or "")
             if m:  # a function passed by name: mean -> np.mean
                 self.imports.update(rule.imports)
                 return Code(m.group(1))
+            if rule.py and rule.formal_list and not rule.statement and not rule.todo:
+                first = rule.formal_list[0][0]
+                if first != "...":  # sd -> lambda v: np.std(v, ddof=1)
+                    body = self._template(name, rule, [Arg(None, code=Code("v"))])
+                    return Code(f"lambda v: {body}", LAMBDA)
         if name == ".":
             self.todo("dots_placeholder", rules.SYNTAX_TODOS["dots_placeholder"])
             return Code("_")
@@ -989,7 +1016,9 @@ class Emitter:
                 rest = bound.get("...") or []
                 return self._plain_args(rest) if rest else ""  # type: ignore[arg-type]
             arg = bound.get(key)
-            if isinstance(arg, Arg):
+            if isinstance(arg, Arg) and key in ("FUN", ".f", "f"):
+                code = self._function_value(arg)
+            elif isinstance(arg, Arg):
                 code = self._value(arg, shape=key in rules.SHAPE_ARGUMENTS)
             elif defaults.get(key) is not None:
                 code = Code(str(defaults[key]))
@@ -1082,6 +1111,53 @@ class Emitter:
         if byrow is not None and byrow.text not in ("True", "False"):
             self.todo("argument", "matrix(): `byrow` is not a literal; choose order C or F")
         return Code(f'np.reshape({data.text}, {shape}, order="{order}")', POSTFIX)
+
+    def _special_apply(self, args: list[Arg], node: Any) -> Code:
+        bound = self._match("apply", rules.Rule("X, MARGIN, FUN, ..."), args)
+        self.imports.update(rules.NP)
+        x, margin, fun = (bound.get(k) for k in ("X", "MARGIN", "FUN"))
+        if not all(isinstance(a, Arg) for a in (x, margin, fun)):
+            self.todo("argument", "apply() needs X, MARGIN and FUN")
+            return Code("None")
+        k = _int_literal(margin.node) if margin.node is not None else None  # type: ignore[union-attr]
+        if k not in (1, 2):
+            self.todo("argument", "apply(): MARGIN is not 1 or 2; choose the numpy axis")
+        axis = {1: "1", 2: "0"}.get(k or 0, "0")
+        fn = self._function_value(fun).text  # type: ignore[arg-type]
+        extra = self._plain_args(bound["..."]) if bound.get("...") else ""
+        if extra:
+            fn = f"lambda v: {fn}(v, {extra})"
+        return Code(f"np.apply_along_axis({fn}, {axis}, {self._value(x).text})",  # type: ignore[arg-type]
+                    POSTFIX)
+
+    def _function_value(self, arg: Arg) -> Code:
+        """An argument that R calls (``FUN``, ``.f``): R's function names win over variables."""
+        self._want_function = True
+        try:
+            return self._value(arg)
+        finally:
+            self._want_function = False
+
+    def _special_scale(self, args: list[Arg], node: Any) -> Code:
+        bound = self._match("scale", rules.Rule("x, center=TRUE, scale=TRUE"), args)
+        self.imports.update(rules.NP)
+        x = bound.get("x")
+        if not isinstance(x, Arg):
+            self.todo("argument", "scale() needs x")
+            return Code("None")
+        xs = self._value(x).at(POSTFIX)
+        parts: dict[str, Code | None] = {}
+        for key, computed in (("center", f"np.mean({xs}, axis=0)"),
+                              ("scale", f"np.std({xs}, axis=0, ddof=1)")):
+            arg = bound.get(key)
+            value = self._value(arg) if isinstance(arg, Arg) else Code("True")
+            parts[key] = (Code(computed, POSTFIX) if value.text == "True"
+                          else None if value.text == "False" else value)
+        center, scale = parts["center"], parts["scale"]
+        out = Code(xs) if center is None else Code(f"{xs} - {center.at(TERM)}", ARITH)
+        if scale is not None:
+            return Code(f"{out.at(TERM)} / {scale.at(TERM + 1)}", TERM)
+        return out
 
     def _special_sample(self, args: list[Arg], node: Any) -> Code:
         rule = rules.Rule("x, size, replace=FALSE, prob")
@@ -1209,8 +1285,6 @@ class Emitter:
             if a is not None and b is not None and a > b:
                 return f"{a - 1}:{'' if b == 1 else b - 2}:-1"
             start = str(a - 1) if a is not None else self._plus(self.expr(lhs), -1)
-            if start == "0":
-                start = ""
             return f"{start}:{self.expr(rhs).text}"
         if t in ("string", "true", "false") or (
             t == "binary_operator"

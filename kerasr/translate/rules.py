@@ -183,8 +183,7 @@ FUNCTIONS: dict[str, Rule] = {
     "as_tibble": Rule("x", "pd.DataFrame({x})", PD),
     "data.frame": Rule("...", "pd.DataFrame(dict({...}))", PD),
     "tibble": Rule("...", "pd.DataFrame(dict({...}))", PD),
-    "apply": Rule("X, MARGIN, FUN",
-                  "np.apply_along_axis({FUN}, 2 - {MARGIN}, {X})", NP),
+    "apply": Rule(special="apply", imports=NP),
     "lapply": Rule("X, FUN", "[{FUN}(v) for v in {X}]"),
     "sapply": Rule("X, FUN", "np.array([{FUN}(v) for v in {X}])", NP),
     "map": Rule(".x, .f", "[{.f}(v) for v in {.x}]"),
@@ -224,7 +223,7 @@ FUNCTIONS: dict[str, Rule] = {
     "any": Rule("...", "np.any([{...}])", NP),
     "all": Rule("...", "np.all([{...}])", NP),
     "cor": Rule("x, y", "np.corrcoef({x}, {y})[0, 1]", NP),
-    "scale": Rule("x", "(({x}) - np.mean({x}, axis=0)) / np.std({x}, axis=0, ddof=1)", NP),
+    "scale": Rule(special="scale", imports=NP),
     # -- random numbers (seeded by set_random_seed) --------------------------------------
     "set.seed": Rule("seed", "set_random_seed({seed})", KERASR),
     "rnorm": Rule("n, mean, sd", "np.random.normal(<<loc={mean}, >><<scale={sd}, >>size={n})", NP),
