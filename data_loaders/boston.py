@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import numbers
+import os
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ __all__ = [
     "TARGET_NAME",
     "load_boston_frame",
     "load_boston_housing",
+    "read_boston_npz",
     "split_indices",
 ]
 
@@ -131,3 +134,62 @@ def load_boston_housing(
     y = frame[TARGET_NAME].to_numpy(dtype=np.float64)
     train_rows, test_rows = split_indices(len(x), float(test_split), int(seed))
     return (x[train_rows], y[train_rows]), (x[test_rows], y[test_rows])
+
+
+def read_boston_npz(
+    path: str | os.PathLike[str], *, function: str = "read_boston_npz", argument: str = "path"
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` from an npz laid out like Keras's ``boston_housing.npz``: numeric ``x`` with
+    one row per case (13 columns in Keras's file), ``y`` with one value per row. Never
+    unpickles: a pickle, or an npz holding pickled (object) arrays, is refused with a
+    :class:`DataFormatError` naming ``function`` and ``argument``, as is any other layout.
+
+    R: ``dataset_boston_housing(path = "boston_housing.npz")``
+    Python: ``x, y = read_boston_npz("boston_housing.npz")``
+    """
+    where = f"{function}(): `{argument}` {os.fspath(path)!r}"
+    resave = "re-save it with numpy.savez(path, x=x.astype('float64'), y=y.astype('float64'))"
+    with open(path, "rb") as f:
+        head = f.read(6)
+    if head[:1] == b"\x80":  # pickle protocol 2 and later
+        raise DataFormatError(
+            f"{where} is a Python pickle, not an npz; kerasr does not load pickles (they can run "
+            f"code when loaded); {resave}"
+        )
+    if head == b"\x93NUMPY" or not zipfile.is_zipfile(path):
+        raise DataFormatError(
+            f"{where} is not an npz archive (a zip of .npy arrays); expected Keras's "
+            f"boston_housing.npz layout with arrays `x` and `y`; {resave}"
+        )
+    arrays = {}
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [key for key in ("x", "y") if key not in npz.files]
+            if missing:
+                raise DataFormatError(
+                    f"{where} has no array {' or '.join(f'`{k}`' for k in missing)} (it holds "
+                    f"{sorted(npz.files)}); expected Keras's boston_housing.npz layout; {resave}"
+                )
+            for key in ("x", "y"):
+                try:
+                    arrays[key] = npz[key]
+                except ValueError as exc:
+                    if "pickle" not in str(exc):
+                        raise
+                    raise DataFormatError(
+                        f"{where}: array `{key}` holds pickled Python objects (dtype object); "
+                        f"kerasr does not load pickles (they can run code when loaded); {resave}"
+                    ) from None
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        if isinstance(exc, DataFormatError):
+            raise
+        raise DataFormatError(f"{where} is not a readable npz archive ({exc}); {resave}") from exc
+    x, y = arrays["x"], arrays["y"]
+    numeric = all(np.issubdtype(a.dtype, np.number) for a in (x, y))
+    if not numeric or x.ndim != 2 or y.ndim != 1 or len(y) != len(x):
+        raise DataFormatError(
+            f"{where} holds x {x.shape} {x.dtype} and y {y.shape} {y.dtype}; expected numeric "
+            "x of shape (n, columns) and y of shape (n,), as in Keras's boston_housing.npz "
+            "(n = 506, 13 columns)"
+        )
+    return x, y

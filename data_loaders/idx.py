@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import math
 import os
 import struct
 from typing import BinaryIO
@@ -31,6 +32,18 @@ _TYPES: dict[int, np.dtype] = {
 _CODES = {dt.newbyteorder("=") if dt.itemsize > 1 else dt: code for code, dt in _TYPES.items()}
 
 
+#: deflate cannot expand more than about 1032:1, so a gzip file of n bytes holds < n * 1100
+_GZIP_MAX_RATIO = 1100
+
+
+def _size_left(stream: BinaryIO) -> int:
+    """Bytes from the current position of a seekable stream to its end."""
+    here = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(here)
+    return end - here
+
+
 def _open(source: str | os.PathLike[str] | bytes | BinaryIO) -> tuple[BinaryIO, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         raw: BinaryIO = io.BytesIO(bytes(source))
@@ -46,7 +59,10 @@ def _open(source: str | os.PathLike[str] | bytes | BinaryIO) -> tuple[BinaryIO, 
     head = raw.read(2)
     raw.seek(-len(head), io.SEEK_CUR)
     if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb"), label  # type: ignore[return-value]
+        packed = _size_left(raw)
+        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+        stream.packed_size = packed  # type: ignore[attr-defined]
+        return stream, label  # type: ignore[return-value]
     return raw, label
 
 
@@ -92,7 +108,23 @@ def read_idx(
             len(shape) != len(dims) or any(s is not None and s != d for s, d in zip(shape, dims))
         ):
             raise DataFormatError(f"read_idx(): {label!r} has shape {dims}, expected {shape}")
-        count = int(np.prod(dims, dtype=np.int64)) if dims else 1
+        count = math.prod(dims)
+        needed = count * dtype.itemsize
+        packed = getattr(stream, "packed_size", None)
+        # checked before allocating: a corrupt or hostile header is not a MemoryError
+        if packed is None:  # raw: exactly the rest of the file
+            available = _size_left(stream)
+            if needed > available:
+                raise DataFormatError(
+                    f"read_idx(): {label!r} is truncated: {available:,} data bytes, expected "
+                    f"{needed:,} for shape {dims} (or its header is corrupt; download it again)"
+                )
+        elif needed > packed * _GZIP_MAX_RATIO:  # gzip: more than deflate can expand it to
+            raise DataFormatError(
+                f"read_idx(): {label!r} has a header claiming shape {dims} ({needed:,} bytes "
+                f"of data), but its {packed:,} compressed bytes cannot expand to more than "
+                f"{packed * _GZIP_MAX_RATIO:,}; the header is corrupt (download it again)"
+            )
         out = np.empty(count, dtype=dtype)
         view = memoryview(out).cast("B")
         try:

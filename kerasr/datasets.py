@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 import data_loaders
 from data_loaders.errors import ChecksumError, DataValueError, DownloadError
 
@@ -161,14 +159,13 @@ def dataset_boston_housing(
             f"dataset_boston_housing(): `path` {path!r} does not exist (looked at {file}); "
             "leave `path` at its default to use the copy shipped with kerasr"
         )
-    with np.load(file, allow_pickle=False) as f:
-        if "x" not in f.files or "y" not in f.files:
-            raise InvalidValueError(
-                f"dataset_boston_housing(): `path` {str(file)!r} has no arrays `x` and `y`; "
-                "expected Keras's boston_housing.npz layout"
-            )
-        x, y = f["x"], f["y"]
-    from data_loaders.boston import split_indices
+    from data_loaders.boston import read_boston_npz, split_indices
+    from data_loaders.errors import DataFormatError
+
+    try:  # refuses pickles and other layouts with a message naming the function and `path`
+        x, y = read_boston_npz(file, function="dataset_boston_housing")
+    except DataFormatError as exc:
+        raise InvalidValueError(str(exc)) from exc
 
     train_rows, test_rows = split_indices(len(x), float(test_split), seed)
     return _split((x[train_rows], y[train_rows]), (x[test_rows], y[test_rows]))

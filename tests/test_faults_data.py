@@ -21,9 +21,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 
 from data_loaders.archive import safe_extract
 from data_loaders.download import fetch
@@ -511,3 +510,106 @@ def test_ordinary_archives_under_the_limits__extracted__exactly_their_files(
     safe_extract(tmp_path / "small.tar.gz", tmp_path / "t")
     found = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert found == ["data.zip", "small.tar.gz", "t/x/y.bin", "z/data/table.csv"]
+
+
+# == data files: hostile headers and pickles ======================================================
+def idx_header(dims: tuple[int, ...], code: int = 0x08) -> bytes:
+    return bytes([0, 0, code, len(dims)]) + struct.pack(f">{len(dims)}I", *dims)
+
+
+@pytest.mark.parametrize(
+    ("dims", "code"),
+    [
+        ((1 << 25, 1 << 25), 0x08),  # 1 PiB of bytes
+        ((1 << 20, 1 << 20, 1 << 20), 0x0E),  # 8 EiB of doubles (overflows int64 counts)
+        ((0xFFFFFFFF,) * 4, 0x08),  # beyond any integer type numpy has
+    ],
+    ids=["petabyte", "exabyte-doubles", "overflow"],
+)
+def test_idx_header_claiming_petabytes__data_format_error_not_memory_error__file_untouched(
+    tmp_path: Path, dims: tuple[int, ...], code: int
+) -> None:
+    """A raw IDX file whose 16-byte header claims petabytes, followed by 100 bytes -> read_idx()
+    raises DataFormatError "is truncated: 100 data bytes, expected ..." before allocating (no
+    MemoryError, no overflow error) -> the file is unchanged."""
+    path = tmp_path / "huge-idx3-ubyte"
+    raw = idx_header(dims, code) + bytes(100)
+    path.write_bytes(raw)
+    with pytest.raises(DataFormatError, match=r"read_idx\(\): .* is truncated: 100 data bytes"):
+        read_idx(path)
+    assert path.read_bytes() == raw
+
+
+def test_gzip_idx_header_claiming_petabytes__data_format_error__file_untouched(
+    tmp_path: Path,
+) -> None:
+    """The same header inside a small gzip file (sizes of gzip contents are unknown up front)
+    -> DataFormatError: its compressed bytes "cannot expand to more than" what the header
+    claims -> the file is unchanged; an honest gzip IDX file still reads."""
+    path = tmp_path / "huge-idx3-ubyte.gz"
+    packed = gzip.compress(idx_header((1 << 25, 1 << 25)) + bytes(1000))
+    path.write_bytes(packed)
+    with pytest.raises(DataFormatError, match=r"cannot expand to more than"):
+        read_idx(path)
+    assert path.read_bytes() == packed
+    honest = tmp_path / "ok-idx1-ubyte.gz"
+    honest.write_bytes(gzip.compress(idx_header((5,)) + bytes([3, 1, 4, 1, 5])))
+    assert read_idx(honest).tolist() == [3, 1, 4, 1, 5]
+
+
+def test_boston_path_is_a_pickled_npz__clear_refusal_naming_path__nothing_unpickled(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """``dataset_boston_housing(path=...)`` given an npz whose ``x`` is a pickled object array
+    -> InvalidValueError "dataset_boston_housing(): `path` ... holds pickled Python objects ...
+    does not load pickles ... re-save it with numpy.savez(...)" (not numpy's ValueError) -> the
+    file is unchanged, and the pickle was never loaded (its payload would create a file)."""
+    import kerasr
+    from kerasr import errors
+
+    class Payload:  # unpickling this would write a marker file
+        def __reduce__(self):
+            return (Path.write_text, (tmp_path / "PWNED", "x"))
+
+    data_dir.mkdir(parents=True)
+    hostile = np.empty(2, dtype=object)
+    hostile[:] = [Payload(), Payload()]
+    np.savez(data_dir / "pickled.npz", x=hostile, y=np.arange(2.0))
+    before = (data_dir / "pickled.npz").read_bytes()
+    with pytest.raises(errors.InvalidValueError) as info:
+        kerasr.dataset_boston_housing(path="pickled.npz")
+    message = str(info.value)
+    assert message.startswith("dataset_boston_housing(): `path` ")
+    assert "array `x` holds pickled Python objects" in message and "numpy.savez" in message
+    assert not (tmp_path / "PWNED").exists()
+    assert (data_dir / "pickled.npz").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: p.write_bytes(pickle.dumps({"x": [[1.0]], "y": [1.0]})), "is a Python pickle"),
+        (lambda p: np.save(p.with_suffix(".npy"), np.zeros(3)) or
+         p.with_suffix(".npy").rename(p), "is not an npz archive"),
+        (lambda p: np.savez(p, features=np.zeros((3, 13))), "has no array `x` or `y`"),
+        (lambda p: np.savez(p, x=np.zeros((3, 13)), y=np.zeros(4)), r"holds x \(3, 13\)"),
+        (lambda p: p.write_bytes(b"PK\x03\x04" + bytes(40)), "is not an npz archive"),
+    ],
+    ids=["plain-pickle", "npy-not-npz", "missing-keys", "length-mismatch", "broken-zip"],
+)
+def test_boston_path_wrong_layout__clear_refusal_naming_path__file_untouched(
+    data_dir: Path, make: Callable[[Path], object], expected: str
+) -> None:
+    """A pickle, an .npy, an npz without ``x``/``y``, mismatched lengths, a broken zip ->
+    InvalidValueError naming dataset_boston_housing() and `path` -> the file is unchanged."""
+    import kerasr
+    from kerasr import errors
+
+    data_dir.mkdir(parents=True)
+    path = data_dir / "mine.npz"
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(errors.InvalidValueError, match=expected) as info:
+        kerasr.dataset_boston_housing(path="mine.npz")
+    assert str(info.value).startswith("dataset_boston_housing(): `path` ")
+    assert path.read_bytes() == before
