@@ -26,7 +26,9 @@ Differences from R keras 2.3, each where R did something surprising:
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import numbers
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +38,7 @@ import numpy as np
 
 from .. import _keras
 from ..errors import InvalidValueError
-from ..pipe import Target, verb
+from ..pipe import Deferred, Target, verb
 from .text_core import (
     DEFAULT_FILTERS,
     MODES,
@@ -330,6 +332,43 @@ def text_one_hot(
 
 
 # -- layer_text_vectorization --------------------------------------------------------------------
+class LayerVerbCall:
+    """A verb call waiting for its layer target: ``layer >> adapt(texts)``.
+
+    Keras layers define ``>>`` to chain layers, which would take a plain deferred call as a
+    chain element; this object is not a :class:`~kerasr.pipe.Deferred`, so ``Layer.__rshift__``
+    declines and Python applies the call to the layer (``__rrshift__``).
+
+    R: ``vectorizer %>% adapt(texts)``
+    Python: ``vectorizer >> adapt(texts)``
+    """
+
+    __slots__ = ("_call",)
+    __array_ufunc__ = None
+
+    def __init__(self, call: Deferred) -> None:
+        self._call = call
+
+    def __rrshift__(self, target: Any) -> Any:
+        return self._call.__rrshift__(target)
+
+    def __call__(self, target: Any) -> Any:
+        return self._call(target)
+
+    def __repr__(self) -> str:
+        return repr(self._call)
+
+
+def _layer_verb(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        return LayerVerbCall(result) if isinstance(result, Deferred) else result
+
+    return wrapper
+
+
+@_layer_verb
 @verb(ADAPTABLE)
 def adapt(object: Any, data: Any, batch_size: int | None = None, steps: int | None = None) -> Any:
     """Fit a preprocessing layer's state (vocabulary, mean and variance) to data; returns it.
@@ -344,7 +383,7 @@ def adapt(object: Any, data: Any, batch_size: int | None = None, steps: int | No
     if isinstance(data, str):
         data = [data]
     if isinstance(data, (list, tuple)) and data and all(isinstance(d, str) for d in data):
-        data = np.asarray(data, dtype=object)
+        data = np.asarray(data, dtype="O")
     elif isinstance(data, (list, tuple)) and any(d is None for d in data):
         raise InvalidValueError("adapt(): `data` holds None (R's NA); drop missing values first")
     kwargs: dict[str, Any] = {}
@@ -352,10 +391,18 @@ def adapt(object: Any, data: Any, batch_size: int | None = None, steps: int | No
         kwargs["batch_size"] = as_int(batch_size, "adapt", "batch_size")
     if steps is not None:
         kwargs["steps"] = as_int(steps, "adapt", "steps")
+    accepted = inspect.signature(object.adapt).parameters
+    for name in kwargs:
+        if name not in accepted:
+            raise InvalidValueError(
+                f"adapt(): `{name}` is not supported by {type(object).__name__}.adapt(); "
+                "batch the data yourself (e.g. a tf.data.Dataset) or leave it NULL"
+            )
     object.adapt(data, **kwargs)
     return object
 
 
+@_layer_verb
 @verb(VOCABULARY_LAYER)
 def get_vocabulary(object: Any, include_special_tokens: bool = True) -> list[str]:
     """The layer's vocabulary as a list of strings (index order; ``""`` and ``"[UNK]"`` first
