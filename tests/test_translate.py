@@ -64,7 +64,9 @@ def test_library_without_python_port_is_commented_and_noted():
     report = Report()
     out = translate_r("library(recipes)\n", report=report)
     assert "# library(recipes)" in out
-    assert any("recipes" in note for note in report.notes)
+    assert report.r_packages == ["recipes"] and report.statements_todo == 0
+    assert "R packages with no Python import (calls into them are marked): recipes" in (
+        report.summary())
 
 
 def test_three_assignment_arrows():

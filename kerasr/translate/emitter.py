@@ -62,6 +62,7 @@ class Arg:
 
 @dataclass
 class _Frame:
+    indent: str = ""
     todos: list[tuple[str, str]] = field(default_factory=list)
     hoisted: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
@@ -214,27 +215,28 @@ class Emitter:
 
     def statement(self, node: Any, indent: str, return_last: bool = False) -> list[str]:
         """One R statement as Python lines (TODO comments and hoisted helpers above it)."""
-        self._frames.append(_Frame())
+        self._frames.append(_Frame(indent=indent))
         fn_counter = self._fn_counter
         try:
             head, tail = self._statement(node, indent, return_last)
         except Untranslatable as exc:
-            self._frames[-1] = _Frame(todos=[(exc.key, exc.reason)])
+            self._frames[-1] = _Frame(indent, todos=[(exc.key, exc.reason)])
             head, tail = self._commented(node, indent), []
         if head and not self._valid(head, bool(tail)) and not self._hoist_comments:
             # a comment where Python cannot have one: put the statement's comments above it
-            self._frames[-1] = _Frame()
+            self._frames[-1] = _Frame(indent)
             self._fn_counter = fn_counter
             self._hoist_comments = True
             try:
                 head, tail = self._statement(node, indent, return_last)
             except Untranslatable as exc:
-                self._frames[-1] = _Frame(todos=[(exc.key, exc.reason)])
+                self._frames[-1] = _Frame(indent, todos=[(exc.key, exc.reason)])
                 head, tail = self._commented(node, indent), []
             finally:
                 self._hoist_comments = False
         if head and not self._valid(head, bool(tail)):
             self._frames[-1] = _Frame(
+                indent,
                 todos=[("untranslated", "could not write this statement as Python; port by hand")]
             )
             head, tail = self._commented(node, indent), []
@@ -302,7 +304,11 @@ class Emitter:
         if t == "binary_operator":
             op = self._op(node)
             if op in ("<-", "=", "<<-", "->", "->>"):
-                return self._assignment(node, op, indent), []
+                lines = self._assignment(node, op, indent)
+                if return_last and not lines[-1].lstrip().startswith("def "):
+                    # R returns the value of a final assignment
+                    lines.append(indent + "return " + lines[-1].strip().split(" = ")[0])
+                return lines, []
             if op == "%<-%":
                 return [indent + self._unpack(node)], []
         if t == "if_statement":
@@ -324,12 +330,23 @@ class Emitter:
             return [indent + "break"], []
         if t == "next":
             return [indent + "continue"], []
+        if t == "call" and node.text.decode().replace(" ", "").startswith(
+            ("knitr::opts_chunk$set(", "opts_chunk$set(")
+        ):
+            return [indent + "# knitr chunk options: not needed in Jupyter"], []
         if t == "call":
             special = self._statement_call(node, indent)
             if special is not None:
                 return special, []
         if t == "braced_expression":
             return [], self.block(node.children, indent, return_last) or [indent + "pass"]
+        inner = self._inner(node) if t == "parenthesized_expression" else None
+        if inner is not None and inner.type == "binary_operator" and self._op(inner) in (
+            "<-", "=", "->"
+        ):  # (x <- value) assigns and prints
+            lines = self._assignment(inner, self._op(inner), indent)
+            target = lines[-1].strip().split(" = ")[0]
+            return [*lines, indent + target], []
         code = self._top(self.expr(node))
         prefix = "return " if return_last and t not in ("function_definition",) else ""
         if prefix and t == "call" and self._call_name(node) in ("print", "cat", "plot"):
@@ -341,7 +358,7 @@ class Emitter:
         fn = node.child_by_field_name("function")
         if fn is None:
             return None
-        if fn.type == "identifier":
+        if fn.type in ("identifier", "return"):
             return fn.text.decode().strip("`")
         if fn.type == "namespace_operator":
             rhs = fn.child_by_field_name("rhs")
@@ -365,8 +382,8 @@ class Emitter:
                     return [f"{indent}# library({pkg}): not needed in Python"]
                 return [indent + line for line in lines]
             # no import: every call into the package gets its own TODO where it is used
-            note = f"R packages without a Python import (their calls are marked): {pkg}"
-            self.report.notes.append(note) if note not in self.report.notes else None
+            if pkg not in self.report.r_packages:
+                self.report.r_packages.append(pkg)
             return [f"{indent}# library({pkg}): R package, no Python import"]
         rule = rules.FUNCTIONS.get(name or "")
         if rule is not None and rule.statement and rule.py:
@@ -531,7 +548,7 @@ class Emitter:
         self.user_functions.add(name)
         head = f"{indent}def {name}({self._params(fn)}):"
         body_node = fn.child_by_field_name("body")
-        self._frames.append(_Frame())
+        self._frames.append(_Frame(indent))
         body = self.body(body_node, indent, return_last=True)
         frame = self._frames.pop()
         self._frames[-1].todos.extend(frame.todos)
@@ -557,8 +574,8 @@ class Emitter:
                         LAMBDA)
         self._fn_counter += 1
         name = f"_function_{self._fn_counter}"
-        indent = ""
         frame = self._frames[-1]
+        indent = frame.indent
         lines = self._def(name, fn, indent)
         frame.hoisted.extend(lines)
         return Code(name)
@@ -886,6 +903,8 @@ class Emitter:
         shapes = set(shape_names) | rules.SHAPE_ARGUMENTS
         parts: list[str] = []
         pos = 0
+        # R matches names first, then positions: Python needs the positional ones first
+        args = [a for a in args if a.name is None] + [a for a in args if a.name is not None]
         for arg in args:
             if arg.node is None and arg.code is None:
                 continue
@@ -1006,6 +1025,15 @@ class Emitter:
         return bound
 
     def _template(self, name: str, rule: rules.Rule, args: list[Arg]) -> str:
+        na_rm = [a for a in args if a.name in ("na.rm", "na_rm")]
+        if na_rm and "na.rm" not in dict(rule.formal_list):
+            args = [a for a in args if a not in na_rm]
+            value = self._value(na_rm[0]).text
+            nan = rules.NAN_FUNCTIONS.get((rule.py or "").split("(")[0])
+            if value == "True" and nan:
+                rule = rules.Rule(rule.formals, nan + rule.py[rule.py.index("("):], rule.imports)
+            elif value != "False":
+                self.todo("argument", f"`{name}(na.rm = )`: drop the NA values first")
         bound = self._match(name, rule, args)
         defaults = dict(rule.formal_list)
         self.imports.update(rule.imports)
@@ -1206,6 +1234,33 @@ class Emitter:
     def _tmp_call(self, fn: str, text: str) -> str:
         raise Untranslatable("paste", "paste()/paste0() with a complex argument: write an f-string")
 
+    def _special_glue(self, args: list[Arg], node: Any) -> Code:
+        """``glue("loss {loss}")`` -> ``f"loss {loss}"`` (the R inside braces is translated)."""
+        from .parsing import parse_r
+
+        text = ""
+        for arg in args:
+            if arg.name is not None or arg.node is None or arg.node.type != "string":
+                self.todo("glue", "glue() with named or non-literal arguments: write an f-string")
+                return Code(f"glue({self._plain_args(args)})", POSTFIX)
+            text += ast.literal_eval(self.expr(arg.node).text)
+        out, pos = "", 0
+        for m in re.finditer(r"\{([^{}]*)\}", text):
+            out += text[pos : m.start()].replace("{", "{{").replace("}", "}}")
+            try:
+                root = parse_r(m.group(1))
+                inner = [c for c in root.named_children if c.type != "comment"]
+                value = self.expr(inner[0]).text if len(inner) == 1 else None
+            except Exception:
+                value = None
+            if value is None or any(ch in value for ch in "\\\"'\n#{}"):
+                self.todo("glue", "glue() expression is not simple: write an f-string")
+                return Code(repr(text).replace("'", '"'))
+            out += "{" + value + "}"
+            pos = m.end()
+        out += text[pos:].replace("{", "{{").replace("}", "}}")
+        return Code("f" + repr(out).replace("'", '"') if '"' not in out else "f" + repr(out))
+
     def _special_paste0(self, args: list[Arg], node: Any) -> Code:
         collapse = [a for a in args if a.name in ("collapse",)]
         if collapse:
@@ -1256,10 +1311,25 @@ class Emitter:
             args = [a for a in args if a.name != "drop"]
         if len(args) == 1 and args[0].node is None:
             return Code(f"{obj.at(POSTFIX)}[:]", POSTFIX)
+        if len(args) == 2 and args[0].node is None and self._is_names(args[1].node):
+            # df[, "col"] / df[, c("a", "b")]: columns by name, as pandas indexes them
+            return Code(f"{obj.at(POSTFIX)}[{self._index(args[1])}]", POSTFIX)
         slots = [self._index(a) for a in args]
-        if len(args) > 1 and any(a.node is not None and a.node.type == "string" for a in args):
+        if len(args) > 1 and any(self._is_names(a.node) for a in args):
             self.todo("data_frame_index", rules.SYNTAX_TODOS["data_frame_index"])
         return Code(f"{obj.at(POSTFIX)}[{', '.join(slots)}]", POSTFIX)
+
+    def _is_names(self, node: Any) -> bool:
+        """A string, or ``c()`` of strings (names of columns or elements)."""
+        if node is None:
+            return False
+        if node.type == "string":
+            return True
+        if node.type == "call" and self._call_name(node) == "c":
+            items = self._args(node)
+            return bool(items) and all(a.node is not None and a.node.type == "string"
+                                       for a in items)
+        return False
 
     def _x_subset2(self, node: Any) -> Code:
         obj = self.expr(node.child_by_field_name("function"))

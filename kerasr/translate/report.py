@@ -23,6 +23,7 @@ class Report:
     lines_todo: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    r_packages: list[str] = field(default_factory=list)  # library() calls with no import
     _seen: set[tuple[int, int]] = field(default_factory=set, repr=False)
 
     def add_statement(self, node: Any, todo_keys: list[str], chunk: int = 0) -> None:
@@ -46,7 +47,8 @@ class Report:
         self.lines += other.lines
         self.lines_todo += other.lines_todo
         self.reasons.update(other.reasons)
-        self.notes.extend(other.notes)
+        self.notes.extend(n for n in other.notes if n not in self.notes)
+        self.r_packages.extend(p for p in other.r_packages if p not in self.r_packages)
 
     @property
     def translated_share(self) -> float:
@@ -66,6 +68,9 @@ class Report:
         ]
         for reason, count in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
             out.append(f"  {count:5d}  {reason}")
+        if self.r_packages:
+            out.append("  note: R packages with no Python import (calls into them are marked): "
+                       + ", ".join(sorted(self.r_packages)))
         out.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(out)
 
