@@ -20,11 +20,13 @@ import platform
 import runpy
 import shutil
 import sys
+import tempfile
 import time
+import typing
 from importlib import metadata
 from pathlib import Path
 
-from .errors import KerasrError
+from .errors import InvalidValueError, KerasrError
 from .lab_catalog import LABS, find_lab, lab_path
 
 __all__ = ["main"]
@@ -39,11 +41,35 @@ def _cmd_lab_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_folder(path: str, command: str, option: str) -> Path:
+    """``path`` as a folder the command can write in (created when missing), else a one-line
+    error naming the command, the option and why: a file, a path under a file, no permission."""
+    folder = Path(path).expanduser().resolve()
+    hint = f"give another folder as {option}"
+    if option.startswith("-"):
+        hint = f"choose another folder with {option} DIR"
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+    if not existing.is_dir():
+        where = "is a file" if existing == folder else f"is under the file {str(existing)!r}"
+        raise InvalidValueError(
+            f"kerasr {command}: {option} {path!r} {where}, not a folder; {hint}"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise InvalidValueError(
+            f"kerasr {command}: cannot write in the {option} folder {str(folder)!r} "
+            f"({exc.strerror or exc}); {hint}"
+        ) from None
+    return folder
+
+
 def _cmd_lab_run(args: argparse.Namespace) -> int:
     lab = find_lab(args.name)
     script = lab_path(lab.name)
-    out = Path(args.out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(args.out, "lab run", "--out")
     os.environ["KERASR_LAB_OUT"] = str(out)
     if args.fast:
         os.environ["KERASR_FAST"] = "1"
@@ -70,10 +96,15 @@ def _cmd_lab_notebook(args: argparse.Namespace) -> int:
     source = lab_path(args.name, ".ipynb")
     target = Path(args.dir) / source.name
     if target.exists() and not args.overwrite:
-        print(f"kerasr: {target} exists (use --overwrite to replace it)", file=sys.stderr)
-        return 1
-    Path(args.dir).mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+        print(f"kerasr: error: {target} exists (use --overwrite to replace it)", file=sys.stderr)
+        return 2
+    folder = _output_folder(args.dir, "lab notebook", "DIR")
+    tmp = folder / f".{source.name}.{os.getpid()}.tmp"
+    try:  # a temporary file and an atomic rename: a failure leaves an old notebook intact
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     print(f"kerasr: copied {source.name} to {target}")
     return 0
 
@@ -151,9 +182,21 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (subcommand parsers inherit the class)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error message on one line (multi-line messages are joined)."""
+    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kerasr`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kerasr", description="R keras workshop labs and data, in Python over Keras 3."
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -201,18 +244,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kerasr`` console script."""
     args = build_parser().parse_args(argv)
+    # Every error is one line on stderr and exit status 2 (KERASR_TRACEBACK=1 re-raises).
     try:
         return int(args.func(args) or 0)
-    except KerasrError as exc:
-        print(f"kerasr: error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("kerasr: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:
         from data_loaders import DataError
 
-        if isinstance(exc, DataError):
-            print(f"kerasr: error: {exc}", file=sys.stderr)
-            return 2
-        raise
+        if os.environ.get("KERASR_TRACEBACK"):
+            raise
+        if isinstance(exc, (KerasrError, DataError)):
+            message = _one_line(exc)
+        elif isinstance(exc, OSError):  # e.g. a full disk or a folder without permission
+            name = f" {exc.filename!r}" if exc.filename else ""
+            message = f"cannot access{name}: {exc.strerror or _one_line(exc)}"
+        else:
+            message = (
+                f"{type(exc).__name__}: {_one_line(exc)} "
+                "(set KERASR_TRACEBACK=1 to see the traceback)"
+            )
+        print(f"kerasr: error: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
