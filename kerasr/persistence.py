@@ -1,8 +1,10 @@
 """Saving and loading models and weights under R keras's names.
 
-Every file is written to a temporary name in the target directory and renamed into place,
-so an interrupted save never leaves a half-written model. File names the workshops use
-work (``"model.h5"``, ``"model.hdf5"``, ``"weights.h5"``).
+Every file is built in memory and written to a temporary name in the target folder, then
+renamed into place (``kerasr.atomic``), so an interrupted save or a full disk never leaves a
+half-written model and the previous file survives. Files are recognised by their content
+when loaded, so a damaged file gets a clear error instead of Keras's or h5py's. File names
+the workshops use work (``"model.h5"``, ``"model.hdf5"``, ``"weights.h5"``).
 
 R: ``save_model_hdf5(model, "model.hdf5"); model <- load_model_hdf5("model.hdf5")``
 Python: ``save_model_hdf5(model, "model.hdf5"); model = load_model_hdf5("model.hdf5")``
@@ -18,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import _keras
+from . import _keras, model_files
+from .atomic import write_error
 from .errors import InvalidValueError
 from .execution import mark_auto
 from .models import MODEL
@@ -44,11 +47,14 @@ __all__ = [
 PathLike = str | os.PathLike
 
 
-@contextlib.contextmanager
-def _atomic_target(filepath: PathLike, suffix: str, overwrite: bool, function: str
-                   ) -> Iterator[str]:
-    """Yield a temporary path (ending in ``suffix``) beside ``filepath``; rename on success."""
-    target = Path(filepath)
+def _check_target(filepath: PathLike, overwrite: bool, function: str) -> Path:
+    """Refuse an existing file without ``overwrite`` and a missing folder, before any work."""
+    target = Path(os.fspath(filepath))
+    if target.is_dir():
+        raise InvalidValueError(
+            f"{function}(): '{target}' is a folder; give a file name inside it, e.g. "
+            f"'{target / 'model.keras'}'"
+        )
     if target.exists() and not overwrite:
         raise InvalidValueError(
             f"{function}(): file '{target}' already exists (pass overwrite=True to replace it)"
@@ -59,26 +65,13 @@ def _atomic_target(filepath: PathLike, suffix: str, overwrite: bool, function: s
             f"{function}(): directory '{directory}' does not exist; create it first "
             f"(e.g. os.makedirs('{directory}', exist_ok=True))"
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + suffix, dir=directory)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            if os.path.isdir(tmp):
-                shutil.rmtree(tmp, ignore_errors=True)
-            else:
-                os.unlink(tmp)
+    return target
 
 
 @contextlib.contextmanager
 def _readable_as(filepath: PathLike, suffix: str, function: str) -> Iterator[str]:
     """Yield a path to ``filepath`` that ends in ``suffix`` (a temporary link if needed)."""
-    path = Path(filepath)
-    if not path.exists():
-        raise InvalidValueError(f"{function}(): file '{path}' does not exist")
+    path = model_files.existing_file(filepath, function)
     if str(path).endswith(suffix):
         yield str(path)
         return
@@ -109,8 +102,8 @@ def save_model(object: Any, filepath: PathLike | None = None, overwrite: bool = 
             f"save_model(): `filepath` must end in '.keras', got '{filepath}'; for R's legacy "
             f"files use save_model_hdf5('{filepath}')"
         )
-    with _atomic_target(filepath, ".keras", overwrite, "save_model") as tmp:
-        object.save(tmp)
+    _check_target(filepath, overwrite, "save_model")
+    model_files.write_model_file(object, filepath, "save_model")
     return object
 
 
@@ -126,21 +119,48 @@ def load_model(filepath: PathLike | bytes, custom_objects: dict[str, Any] | None
                compile: bool = True, safe_mode: bool = True) -> Any:
     """Load a model saved with save_model() (a ``.keras`` file, or bytes); safe_mode on.
 
+    HDF5 files (R keras 2's) and folders written by save_model_tf() load too, whatever
+    their names: the file's content decides. ``safe_mode=False`` (needed for Lambda layers
+    holding Python code) applies to every format.
+
     R: ``model <- load_model("model.keras")``
     Python: ``model = load_model("model.keras")``
     """
     if isinstance(filepath, (bytes, bytearray)):
         return unserialize_model(bytes(filepath), custom_objects=custom_objects,
-                                 compile=compile)
-    k = _keras.keras()
-    path = str(filepath)
-    if path.endswith((".h5", ".hdf5")):
-        return load_model_hdf5(path, custom_objects=custom_objects, compile=compile)
-    if Path(path).is_dir() and (Path(path) / "model.keras").exists():
-        return load_model_tf(path, custom_objects=custom_objects, compile=compile)
-    with _readable_as(path, ".keras", "load_model") as readable:
-        return _auto_steps(k.models.load_model(readable, custom_objects=custom_objects,
-                                               compile=compile, safe_mode=safe_mode))
+                                 compile=compile, safe_mode=safe_mode)
+    path = Path(os.fspath(filepath))
+    if path.is_dir():
+        return _load_folder(path, custom_objects, compile, safe_mode)
+    path = model_files.existing_file(path, "load_model")
+    kind = model_files.sniff(path)
+    if kind == "hdf5":
+        return _load_hdf5_file(path, custom_objects, compile, safe_mode, "load_model")
+    if kind == "zip":
+        return _auto_steps(model_files.load_keras_archive(
+            path, "load_model", custom_objects, compile, safe_mode))
+    what = "is empty" if kind == "empty" else "is neither a .keras (zip) archive nor HDF5"
+    raise InvalidValueError(model_files.damaged("load_model", path, what))
+
+
+def _load_folder(path: Path, custom_objects: dict[str, Any] | None, compile: bool,
+                 safe_mode: bool) -> Any:
+    if (path / "model.keras").exists():
+        return load_model_tf(path, custom_objects=custom_objects, compile=compile,
+                             safe_mode=safe_mode)
+    if (path / "config.json").exists():  # Keras's unzipped model folder
+        return _auto_steps(_keras.keras().saving.load_model(
+            str(path), custom_objects=custom_objects, compile=compile, safe_mode=safe_mode))
+    if (path / "saved_model.pb").exists():
+        raise InvalidValueError(
+            f"load_model(): '{path}' is a TensorFlow SavedModel (R keras 2's save_model_tf), "
+            f"which Keras 3 cannot load as a model; for inference use "
+            f"keras.layers.TFSMLayer('{path}', call_endpoint='serving_default')"
+        )
+    raise InvalidValueError(
+        f"load_model(): '{path}' is a folder without a model in it (no model.keras, "
+        f"config.json or saved_model.pb); give the .keras or .h5 file itself"
+    )
 
 
 @verb(MODEL)
@@ -151,27 +171,41 @@ def save_model_hdf5(object: Any, filepath: PathLike, overwrite: bool = True,
     R: ``save_model_hdf5(model, "models/boston_model.hdf5")``
     Python: ``save_model_hdf5(model, "models/boston_model.hdf5")``
     """
-    with _atomic_target(filepath, ".h5", overwrite, "save_model_hdf5") as tmp:
-        _keras.keras().saving.save_model(object, tmp, include_optimizer=include_optimizer)
+    _check_target(filepath, overwrite, "save_model_hdf5")
+    model_files.write_model_file(object, filepath, "save_model_hdf5",
+                                 include_optimizer=include_optimizer)
     return object
 
 
 def load_model_hdf5(filepath: PathLike, custom_objects: dict[str, Any] | None = None,
-                    compile: bool = True) -> Any:
-    """Load a model saved in HDF5 (by save_model_hdf5 or R keras 2).
+                    compile: bool = True, safe_mode: bool = True) -> Any:
+    """Load a model saved in HDF5 (by save_model_hdf5 or R keras 2), any file name.
+
+    ``safe_mode=False`` allows Lambda layers that hold Python code (only for trusted files).
 
     R: ``model <- load_model_hdf5("model.h5", compile = FALSE)``
     Python: ``model = load_model_hdf5("model.h5", compile=False)``
     """
-    k = _keras.keras()
-    with _readable_as(filepath, ".h5", "load_model_hdf5") as readable:
-        model = k.models.load_model(readable, custom_objects=custom_objects, compile=False)
-        if compile:
-            _compile_from_hdf5(model, readable, custom_objects or {})
-    return _auto_steps(model)
+    return _load_hdf5_file(filepath, custom_objects, compile, safe_mode, "load_model_hdf5")
 
 
-def _compile_from_hdf5(model: Any, path: str, custom_objects: dict[str, Any]) -> None:
+def _load_hdf5_file(filepath: PathLike, custom_objects: dict[str, Any] | None, compile: bool,
+                    safe_mode: bool, function: str) -> Any:
+    path = model_files.existing_file(filepath, function)
+    kind = model_files.sniff(path)
+    if kind == "zip":
+        raise InvalidValueError(
+            f"{function}(): '{path}' is a .keras archive, not HDF5; load it with "
+            f"load_model('{path}')"
+        )
+    if kind != "hdf5":
+        what = "is empty" if kind == "empty" else "is not an HDF5 file"
+        raise InvalidValueError(model_files.damaged(function, path, what))
+    return _auto_steps(model_files.load_hdf5_model(
+        path, function, custom_objects, compile, safe_mode, _compile_from_hdf5))
+
+
+def _compile_from_hdf5(model: Any, handle: Any, custom_objects: dict[str, Any]) -> None:
     """Compile ``model`` from the training config stored in a legacy HDF5 file.
 
     Keras 3's own legacy loader cannot read back shorthand names such as ``"mse"`` and
@@ -180,11 +214,8 @@ def _compile_from_hdf5(model: Any, path: str, custom_objects: dict[str, Any]) ->
     """
     import json
 
-    import h5py
-
     k = _keras.keras()
-    with h5py.File(path, "r") as handle:
-        raw = handle.attrs.get("training_config")
+    raw = handle.attrs.get("training_config")
     if raw is None:
         return
     config = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
@@ -230,14 +261,16 @@ def save_model_tf(object: Any, filepath: PathLike, overwrite: bool = True,
         raise InvalidValueError(
             f"save_model_tf(): '{directory}' already exists (pass overwrite=True to replace it)"
         )
-    directory.mkdir(parents=True, exist_ok=True)
-    with _atomic_target(directory / "model.keras", ".keras", True, "save_model_tf") as tmp:
-        object.save(tmp)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_error(e, directory, "save_model_tf", False) from e
+    model_files.write_model_file(object, directory / "model.keras", "save_model_tf")
     return object
 
 
 def load_model_tf(filepath: PathLike, custom_objects: dict[str, Any] | None = None,
-                  compile: bool = True) -> Any:
+                  compile: bool = True, safe_mode: bool = True) -> Any:
     """Load a model saved with save_model_tf().
 
     R: ``model <- load_model_tf("pima_model")``
@@ -250,8 +283,8 @@ def load_model_tf(filepath: PathLike, custom_objects: dict[str, Any] | None = No
             f"(no model.keras inside). TensorFlow SavedModels from R keras 2 cannot be loaded "
             f"as Keras 3 models; use keras.layers.TFSMLayer('{filepath}') for inference"
         )
-    return _auto_steps(_keras.keras().models.load_model(model_file, custom_objects=custom_objects,
-                                                        compile=compile))
+    return _auto_steps(model_files.load_keras_archive(
+        model_file, "load_model_tf", custom_objects, compile, safe_mode))
 
 
 @verb(MODEL)
@@ -261,15 +294,21 @@ def save_model_weights_hdf5(object: Any, filepath: PathLike, overwrite: bool = T
     R: ``save_model_weights_hdf5(model, "pima_weights.h5")``
     Python: ``save_model_weights_hdf5(model, "pima_weights.h5")``
     """
-    with _atomic_target(filepath, ".weights.h5", overwrite, "save_model_weights_hdf5") as tmp:
-        object.save_weights(tmp)
+    _check_target(filepath, overwrite, "save_model_weights_hdf5")
+    model_files.write_model_file(object, filepath, "save_model_weights_hdf5",
+                                 weights_only=True)
     return object
 
 
-def _is_legacy_weights(path: PathLike) -> bool:
-    import h5py
-
-    with h5py.File(path, "r") as handle:
+def _is_legacy_weights(path: Path, function: str) -> bool:
+    kind = model_files.sniff(path)
+    if kind != "hdf5":
+        what = ("is a .keras archive, not HDF5; use load_model() to load the whole model"
+                if kind == "zip" else "is empty" if kind == "empty" else "is not an HDF5 file")
+        if kind == "zip":
+            raise InvalidValueError(f"{function}(): '{path}' {what}")
+        raise InvalidValueError(model_files.damaged(function, path, what))
+    with model_files.open_hdf5(path, function) as handle:
         return "layer_names" in handle.attrs or (
             "model_weights" in handle and "layer_names" in handle["model_weights"].attrs
         )
@@ -283,10 +322,11 @@ def load_model_weights_hdf5(object: Any, filepath: PathLike, by_name: bool = Fal
     R: ``load_model_weights_hdf5(new_model, "pima_weights.h5")``
     Python: ``load_model_weights_hdf5(new_model, "pima_weights.h5")``
     """
-    if not Path(filepath).exists():
-        raise InvalidValueError(f"load_model_weights_hdf5(): file '{filepath}' does not exist")
-    if _is_legacy_weights(filepath):
-        with _readable_as(filepath, ".h5", "load_model_weights_hdf5") as readable:
+    function = "load_model_weights_hdf5"
+    path = model_files.existing_file(filepath, function)
+    if _is_legacy_weights(path, function):
+        with _readable_as(path, ".h5", function) as readable, \
+                model_files.all_or_nothing(object, function, path):
             kwargs = {"by_name": True} if by_name else {}
             object.load_weights(readable, skip_mismatch=skip_mismatch, **kwargs)
         return object
@@ -295,7 +335,8 @@ def load_model_weights_hdf5(object: Any, filepath: PathLike, by_name: bool = Fal
             "load_model_weights_hdf5(): `by_name=True` only works with legacy Keras 2 weight "
             "files; this file is in Keras 3's format, which matches weights by layer order"
         )
-    with _readable_as(filepath, ".weights.h5", "load_model_weights_hdf5") as readable:
+    with _readable_as(path, ".weights.h5", function) as readable, \
+            model_files.all_or_nothing(object, function, path):
         object.load_weights(readable, skip_mismatch=skip_mismatch)
     return object
 
@@ -330,15 +371,12 @@ def serialize_model(model: Any, include_optimizer: bool = True) -> bytes:
         raise InvalidValueError(
             f"serialize_model(): you must pass a Keras model, got {type(model).__name__}"
         )
-    with tempfile.TemporaryDirectory(prefix="kerasr-") as tmpdir:
-        path = os.path.join(tmpdir, "model.keras")
-        model.save(path)
-        return Path(path).read_bytes()
+    return model_files.keras_bytes(model)
 
 
 def unserialize_model(model: bytes, custom_objects: dict[str, Any] | None = None,
-                      compile: bool = True) -> Any:
-    """A model from the bytes serialize_model() returned.
+                      compile: bool = True, safe_mode: bool = True) -> Any:
+    """A model from the bytes serialize_model() returned (or R keras 2's HDF5 bytes).
 
     R: ``model <- unserialize_model(raw)``
     Python: ``model = unserialize_model(raw)``
@@ -348,11 +386,12 @@ def unserialize_model(model: bytes, custom_objects: dict[str, Any] | None = None
             f"unserialize_model(): `model` must be bytes from serialize_model(), got "
             f"{type(model).__name__}"
         )
-    with tempfile.TemporaryDirectory(prefix="kerasr-") as tmpdir:
-        path = os.path.join(tmpdir, "model.keras")
-        Path(path).write_bytes(bytes(model))
-        return _auto_steps(_keras.keras().models.load_model(
-            path, custom_objects=custom_objects, compile=compile))
+    data = bytes(model)
+    if data[:8] == model_files.HDF5_MAGIC:
+        return _auto_steps(model_files.load_hdf5_model(
+            data, "unserialize_model", custom_objects, compile, safe_mode, _compile_from_hdf5))
+    return _auto_steps(model_files.load_keras_archive(
+        data, "unserialize_model", custom_objects, compile, safe_mode))
 
 
 @verb(MODEL)
