@@ -420,7 +420,10 @@ def _attempt(
                         # deadline and the rate are checked even while a server trickles
                         block = response.read1(_CHUNK)
                     except (OSError, http.client.HTTPException) as exc:
-                        limits.check_deadline(f" after {offset + received:,}{of_total} bytes")
+                        limits.check_deadline(
+                            f" after {offset + received:,}{of_total} bytes, while waiting for "
+                            f"more ({type(exc).__name__}: {exc})"
+                        )
                         raise _Transient(
                             f"connection lost after {offset + received:,} bytes "
                             f"({type(exc).__name__}: {exc})"
@@ -469,6 +472,7 @@ def _download(
         state = {"resumable": False}
         restarted = False  # a mismatch after resuming is retried once from byte 0
         attempt = 0
+        last_error = ""  # the transient failure before the deadline, if any
         while True:
             try:
                 limits.check_deadline()
@@ -493,14 +497,22 @@ def _download(
                 deadline_hit = True
                 if not state["resumable"]:
                     _remove(part)
-                failures.append(f"{url}: {exc}")
+                failures.append(f"{url}: {exc}{last_error}")
                 break
             except _Transient as exc:
                 checksum_only = False
                 if not state["resumable"]:
                     _remove(part)
                 left = limits.remaining()
-                if attempt < retries and (left is None or left > 0):
+                if left is not None and left <= 0:  # e.g. a read timed out at the deadline
+                    deadline_hit = True
+                    failures.append(
+                        f"{url}: the overall deadline of {limits.deadline:g} s was hit (raise it "
+                        f"with deadline= or $KERASR_DOWNLOAD_DEADLINE; last error: {exc})"
+                    )
+                    break
+                last_error = f" (last error: {exc})"
+                if attempt < retries:
                     delay = backoff * (2**attempt)
                     if exc.wait is not None:
                         delay = max(delay, exc.wait)

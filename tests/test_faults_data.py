@@ -249,8 +249,9 @@ def test_retry_waits_count_against_the_deadline__deadline_error__nothing_on_disk
     server.routes["/blob.bin"] = busy
     data = payload(100)
     started = time.monotonic()
-    with pytest.raises(DownloadError, match=r"overall deadline of 0\.6 s was hit"):
+    with pytest.raises(DownloadError, match=r"overall deadline of 0\.6 s was hit") as info:
         fetch(entry_for(data, server.url("/blob.bin")), **{**QUICK, "retries": 5}, deadline=0.6)
+    assert "(last error: HTTP 503 Service Unavailable)" in str(info.value)
     assert time.monotonic() - started < 1.5
     assert len(server.requests) == 1
     assert leftovers(data_dir) == []
@@ -613,3 +614,30 @@ def test_boston_path_wrong_layout__clear_refusal_naming_path__file_untouched(
         kerasr.dataset_boston_housing(path="mine.npz")
     assert str(info.value).startswith("dataset_boston_housing(): `path` ")
     assert path.read_bytes() == before
+
+
+def test_server_stalls_past_the_deadline__deadline_error_with_the_timeout__nothing_on_disk(
+    server: Server, data_dir: Path
+) -> None:
+    """The server sends its headers, then nothing; ``timeout=5`` but ``deadline=0.7`` -> the
+    read waits only until the deadline, and fetch() raises DownloadError "the overall deadline
+    of 0.7 s was hit after 0 of 1,000 bytes, while waiting for more (TimeoutError: timed out)"
+    after about 0.7 s -> nothing on disk (the server does not accept ranges)."""
+
+    def stalls(h: BaseHTTPRequestHandler, start: int | None) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        h.wfile.flush()
+        server.stop.wait(10)
+
+    server.routes["/blob.bin"] = stalls
+    data = payload(1000)
+    started = time.monotonic()
+    with pytest.raises(DownloadError) as info:
+        fetch(entry_for(data, server.url("/blob.bin")), **{**QUICK, "timeout": 5}, deadline=0.7)
+    assert time.monotonic() - started < 1.6
+    assert "overall deadline of 0.7 s was hit after 0 of 1,000 bytes, while waiting for more (" \
+        in str(info.value)
+    assert "timed out" in str(info.value)
+    assert leftovers(data_dir) == []
