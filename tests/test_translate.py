@@ -521,3 +521,51 @@ def test_missing_parser_names_the_extra():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert 'pip install "kerasr[translate]"' in proc.stdout
+
+
+# -- dplyr and ggplot2 -----------------------------------------------------------------------------
+def test_dplyr_verbs_become_pandas_with_columns_masked():
+    out = body(
+        """
+        n <- 4
+        df <- tibble(x = 1:n, y = x * 2)
+        out <- df %>%
+          mutate(z = x + y) %>%
+          filter(z > 3) %>%
+          select(x, z) %>%
+          arrange(desc(z))
+        """
+    )
+    assert TODO not in out
+    assert '.assign(y=lambda d: d["x"] * 2)' in out
+    assert '.assign(z=lambda d: d["x"] + d["y"])' in out and '.loc[lambda d: d["z"] > 3]' in out
+    env = run(
+        "n <- 4\ndf <- tibble(x = 1:n, y = x * 2)\nout <- df %>% mutate(z = x + y) %>%"
+        " filter(z > 3) %>% select(x, z) %>% arrange(desc(z))\nv <- out %>% pull(z)\n"
+        "s <- df %>% slice_sample(n = 2)\nr <- df %>% rename(a = x) %>% select(-y)"
+    )
+    assert list(env["v"]) == [12, 9, 6]  # R: 12 9 6
+    assert len(env["s"]) == 2 and list(env["r"].columns) == ["a"]
+
+
+def test_simple_ggplot_becomes_matplotlib_lines():
+    out = body(
+        """
+        ggplot(df, aes(x, y)) +
+          geom_point(alpha = 0.5) +
+          geom_line(aes(y = sin(x)), color = "red", lty = "dashed") +
+          ggtitle("fit") +
+          theme_minimal()
+        theme_set(theme_bw())
+        plot(history) + scale_y_log10()
+        """
+    )
+    assert TODO not in out
+    assert '_d = df\nplt.scatter(_d["x"], _d["y"], alpha=0.5)' in out
+    assert 'plt.plot(_d["x"], np.sin(_d["x"]), color="red", linestyle="--")' in out
+    assert 'plt.title("fit")' in out and 'plot(history)\nplt.yscale("log")' in out
+
+
+def test_ggplot_beyond_the_simple_layers_stays_a_todo():
+    out = tr("ggplot(df, aes(x, y, color = group)) + geom_point() + facet_wrap(~g)")
+    assert "ggplot2 plot" in out and "ggplot(df" in out

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
+from .ggplot import GgplotMixin
 from .report import Report
+from .tidy import TidyMixin
 
 __all__: list[str] = []
 
@@ -128,7 +130,7 @@ def _int_literal(node: Any) -> int | None:
     return int(value) if value.is_integer() else None
 
 
-class Emitter:
+class Emitter(TidyMixin, GgplotMixin):
     """Translate R statements to Python lines; one instance per file (shared by its chunks)."""
 
     def __init__(self, names: KerasrNames, report: Report) -> None:
@@ -142,6 +144,8 @@ class Emitter:
         self._consumed: set[int] = set()
         self._fn_counter = 0
         self._hoist_comments = False
+        self._mask: set[str] | None = None  # inside a dplyr verb: names may be columns
+        self._mask_var = "d"
         self._want_function = False  # translating an argument R calls (FUN, .f)
         self.chunk = 0  # which chunk of an R Markdown file (lines are counted per chunk)
 
@@ -330,6 +334,10 @@ class Emitter:
             return [indent + "break"], []
         if t == "next":
             return [indent + "continue"], []
+        if t == "call" or (t == "binary_operator" and self._op(node) == "+"):
+            plot_lines = self._ggplot_statement(node, indent)
+            if plot_lines is not None:
+                return plot_lines, []
         if t == "call" and node.text.decode().replace(" ", "").startswith(
             ("knitr::opts_chunk$set(", "opts_chunk$set(")
         ):
@@ -604,8 +612,12 @@ class Emitter:
         return handler(node)
 
     # -- literals and names --------------------------------------------------------------
+    _py_arg = staticmethod(_arg_name)
+
     def _x_identifier(self, node: Any) -> Code:
         name = node.text.decode()
+        if self._mask is not None and self._is_column(name.strip("`")):
+            return Code(f'{self._mask_var}["{name.strip("`")}"]', POSTFIX)
         if name in self.variables or name in self.user_functions:
             if not (self._want_function and name in rules.FUNCTIONS):
                 return Code(py_name(name))
@@ -939,7 +951,7 @@ class Emitter:
         rule = rules.FUNCTIONS.get(name)
         if name in self.user_functions:
             return Code(f"{py_name(name)}({self._plain_args(args)})", POSTFIX)
-        if name in ("tibble", "data.frame", "mutate", "transmute", "summarise", "summarize"):
+        if name in ("transmute", "summarise", "summarize"):
             self._check_data_masking(name, args)
         if name in self.k.names and (rule is None or rule.special is None):
             self.imports.add(KERASR_IMPORT)

@@ -1,0 +1,187 @@
+"""Simple ggplot2 statements as matplotlib calls, one line per layer.
+
+``ggplot(df, aes(x, y)) + geom_point() + geom_line(aes(y = f(x))) + ggtitle("t")`` becomes::
+
+    _d = df
+    plt.scatter(_d["x"], _d["y"])
+    plt.plot(_d["x"], f(_d["x"]))
+    plt.title("t")
+
+and ``plot(history) + ggtitle(...)`` / ``+ scale_y_log10()`` draw kerasr's history plot and
+then adjust it. Only the layers below are translated, with ``x``/``y`` mappings and literal
+styling; any other layer, mapping (colour by a column, facets) or a plot kept in a variable
+leaves the statement to the generic path, which marks it TODO.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import rules
+
+__all__: list[str] = []
+
+DATA = "_d"
+#: ggplot2 argument -> matplotlib keyword, per kind of layer
+STYLE = {
+    "point": {"color": "color", "colour": "color", "alpha": "alpha", "size": "s",
+              "shape": "marker"},
+    "line": {"color": "color", "colour": "color", "alpha": "alpha", "size": "linewidth",
+             "linewidth": "linewidth", "linetype": "linestyle", "lty": "linestyle"},
+    "hist": {"bins": "bins", "fill": "color", "color": "edgecolor", "colour": "edgecolor",
+             "alpha": "alpha"},
+}
+LINESTYLES = {"dashed": "--", "dotted": ":", "solid": "-", "dotdash": "-.", "longdash": "--"}
+#: layers that only change looks: skipped with no loss of content
+COSMETIC = ("theme", "theme_")
+
+
+class _Unsupported(Exception):
+    pass
+
+
+class GgplotMixin:
+    """The ggplot2 part of the emitter (mixed into :class:`~.emitter.Emitter`)."""
+
+    def _plus_terms(self, node: Any) -> list[Any]:
+        e: Any = self
+        if node.type == "binary_operator" and e._op(node) == "+":
+            return [*self._plus_terms(node.child_by_field_name("lhs")),
+                    node.child_by_field_name("rhs")]
+        return [node]
+
+    def _ggplot_statement(self, node: Any, indent: str) -> list[str] | None:
+        """Matplotlib lines for a whole ggplot statement, or None to leave it to the TODO path."""
+        e: Any = self
+        if node.type == "call" and e._call_name(node) == "theme_set":
+            return [indent + "# theme_set(): a ggplot2 theme; matplotlib keeps its own style"]
+        terms = self._plus_terms(node)
+        if any(t.type != "call" for t in terms):
+            return None
+        base = e._call_name(terms[0])
+        if base not in ("ggplot", "plot") or (base == "plot" and len(terms) == 1):
+            return None
+        saved = (list(e._frames[-1].todos), set(e.imports))
+        try:
+            lines = self._ggplot_lines(terms, base)
+        except _Unsupported:
+            e._frames[-1].todos[:] = saved[0]
+            e.imports.clear()
+            e.imports.update(saved[1])
+            return None
+        e.imports.update(rules.PLT)
+        return [indent + line for line in lines]
+
+    def _aes(self, call: Any) -> dict[str, Any]:
+        e: Any = self
+        out: dict[str, Any] = {}
+        positional = ["x", "y"]
+        for arg in e._args(call):
+            if arg.node is None:
+                continue
+            key = arg.name.strip("`") if arg.name else (positional.pop(0) if positional else None)
+            if key not in ("x", "y"):
+                raise _Unsupported
+            out[key] = arg
+        return out
+
+    def _column(self, arg: Any) -> str:
+        e: Any = self
+        with e._masking() as _:
+            e._mask_var = DATA
+            return e._value(arg).text
+
+    def _style(self, args: list[Any], kind: str) -> str:
+        e: Any = self
+        out = []
+        for arg in args:
+            if arg.name is None or arg.node is None:
+                raise _Unsupported
+            name = arg.name.strip("`")
+            key = STYLE[kind].get(name)
+            if key is None:
+                if name in ("se", "method", "show.legend", "inherit.aes"):
+                    continue
+                raise _Unsupported
+            if arg.node.type not in ("string", "float", "integer", "true", "false"):
+                raise _Unsupported
+            value = e._value(arg).text
+            if key == "linestyle":
+                value = '"' + LINESTYLES.get(value.strip("\"'"), value.strip("\"'")) + '"'
+            out.append(f"{key}={value}")
+        return "".join(", " + s for s in out)
+
+    def _ggplot_lines(self, terms: list[Any], base: str) -> list[str]:
+        e: Any = self
+        lines: list[str] = []
+        mapping: dict[str, Any] = {}
+        if base == "plot":
+            lines.append(e.expr(terms[0]).text)
+        else:
+            args = e._args(terms[0])
+            data = [a for a in args if a.name in (None, "data") and a.node is not None and not (
+                a.node.type == "call" and e._call_name(a.node) == "aes")]
+            aes = [a for a in args if a.node is not None and a.node.type == "call"
+                   and e._call_name(a.node) == "aes"]
+            if len(data) != 1 or len(aes) > 1 or len(args) != len(data) + len(aes):
+                raise _Unsupported
+            lines.append(f"{DATA} = {e._value(data[0]).text}")
+            mapping = self._aes(aes[0].node) if aes else {}
+        for term in terms[1:]:
+            name = e._call_name(term) or ""
+            args = e._args(term)
+            if name.startswith(COSMETIC):
+                continue
+            if name in ("geom_point", "geom_line", "geom_histogram", "geom_smooth"):
+                if base == "plot":
+                    raise _Unsupported
+                layer = dict(mapping)
+                own = [a for a in args if a.node is not None and a.node.type == "call"
+                       and e._call_name(a.node) == "aes"]
+                for a in own:
+                    layer.update(self._aes(a.node))
+                rest = [a for a in args if a not in own]
+                if "x" not in layer:
+                    raise _Unsupported
+                x = self._column(layer["x"])
+                if name == "geom_histogram":
+                    lines.append(f"plt.hist({x}{self._style(rest, 'hist')})")
+                    continue
+                if "y" not in layer:
+                    raise _Unsupported
+                y = self._column(layer["y"])
+                if name == "geom_point":
+                    lines.append(f"plt.scatter({x}, {y}{self._style(rest, 'point')})")
+                elif name == "geom_line":
+                    lines.append(f"plt.plot({x}, {y}{self._style(rest, 'line')})")
+                else:
+                    method = [a for a in rest if a.name == "method"]
+                    if not method or e._value(method[0]).text.strip("\"'") != "lm":
+                        raise _Unsupported
+                    e.imports.update(rules.NP)
+                    lines.append(f"plt.plot({x}, np.poly1d(np.polyfit({x}, {y}, 1))({x})"
+                                 f"{self._style(rest, 'line')})")
+                continue
+            if name in ("ggtitle", "xlab", "ylab") and len(args) == 1 and args[0].name is None:
+                fn = {"ggtitle": "title", "xlab": "xlabel", "ylab": "ylabel"}[name]
+                lines.append(f"plt.{fn}({e._value(args[0]).text})")
+                continue
+            if name == "labs":
+                for a in args:
+                    fn = {"x": "xlabel", "y": "ylabel", "title": "title"}.get(a.name or "")
+                    if fn is None:
+                        raise _Unsupported
+                    lines.append(f"plt.{fn}({e._value(a).text})")
+                continue
+            if name in ("scale_y_log10", "scale_x_log10") and not args:
+                lines.append(f'plt.{name[6]}scale("log")')
+                continue
+            if name in ("scale_x_continuous", "scale_y_continuous"):
+                limits = [a for a in args if a.name == "limits"]
+                if len(limits) != 1 or len(args) != 1:
+                    raise _Unsupported
+                value = e._value(limits[0]).text
+                lines.append(f"plt.{name[6]}lim({value})")
+                continue
+            raise _Unsupported
+        return lines

@@ -1,0 +1,244 @@
+"""dplyr verbs and ``tibble()`` as pandas: data masking becomes ``lambda d: d["col"]``.
+
+R evaluates ``mutate(df, z = x + y)`` with the columns of ``df`` in scope. pandas says
+the same with ``df.assign(z=lambda d: d["x"] + d["y"])``. Inside such an expression a name
+that the R code never defines (no assignment, parameter or loop variable, not a function
+or constant) is taken as a column; names the code does define stay variables, so a column
+with the same name as a variable is read as the variable (check those by hand).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import rules
+
+__all__: list[str] = []
+
+POSTFIX = 16
+
+
+class TidyMixin:
+    """The dplyr part of the emitter (mixed into :class:`~.emitter.Emitter`)."""
+
+    _mask: set[str] | None
+    _mask_var: str
+
+    # -- data masking ------------------------------------------------------------------------
+    @contextmanager
+    def _masking(self, known: set[str] | None = None) -> Iterator[str]:
+        saved = self._mask, self._mask_var
+        self._mask = set(known or ())
+        self._mask_var = "d" if "d" not in self.variables else "d_"  # type: ignore[attr-defined]
+        try:
+            yield self._mask_var
+        finally:
+            self._mask, self._mask_var = saved
+
+    def _is_column(self, name: str) -> bool:
+        """Inside a masked expression: is this bare name a column of the data frame?"""
+        if self._mask is None:
+            return False
+        if name in self._mask:
+            return True
+        e: Any = self
+        return not (
+            name in e.variables or name in e.user_functions or name in rules.CONSTANTS
+            or name in e.k.names or name in rules.FUNCTIONS or name in (".", "...")
+        )
+
+    def _masked(self, arg: Any, known: set[str] | None = None) -> tuple[str, str]:
+        """``(lambda text, d)``: an R expression over columns, as ``lambda d: ...``."""
+        e: Any = self
+        with self._masking(known) as d:
+            value = e._value(arg)
+        return f"lambda {d}: {value.text}", d
+
+    # -- verbs -----------------------------------------------------------------------------------
+    def _data(self, args: list[Any], verb: str) -> tuple[Any, list[Any]]:
+        e: Any = self
+        data = [a for a in args if a.name is None and (a.node is not None or a.code is not None)]
+        if not data:
+            e.todo("argument", f"`{verb}()` without a data frame")
+            return None, args
+        first = data[0]
+        return e._value(first), [a for a in args if a is not first]
+
+    def _column_names(self, args: list[Any], verb: str) -> list[str] | None:
+        """Bare column names or strings (``select(a, b)``), else None (tidyselect helpers)."""
+        out = []
+        for a in args:
+            if a.node is None or a.name is not None:
+                return None
+            if a.node.type == "identifier":
+                out.append(a.node.text.decode().strip("`"))
+            elif a.node.type == "string":
+                out.append(a.node.text.decode()[1:-1])
+            else:
+                return None
+        return out
+
+    def _special_tibble(self, args: list[Any], node: Any) -> Any:
+        """``tibble(x = ..., y = f(x))``: later columns may use earlier ones (``assign``)."""
+        e: Any = self
+        from .emitter import Code
+
+        e.imports.update(rules.PD)
+        defined: set[str] = set()
+        plain: list[Any] = []
+        later: list[Any] = []
+        for arg in args:
+            if arg.node is None:
+                continue
+            used = {n.text.decode() for n in e._walk(arg.node) if n.type == "identifier"}
+            if later or (used & defined):
+                later.append(arg)
+            else:
+                plain.append(arg)
+            if arg.name is not None:
+                defined.add(arg.name.strip("`"))
+        if any(a.name is None for a in plain + later):
+            return Code(f"pd.DataFrame({e._plain_args(plain + later)})", POSTFIX)
+        text = f"pd.DataFrame(dict({e._plain_args(plain)}))"
+        known = {a.name.strip("`") for a in plain}
+        for arg in later:
+            fn, _ = self._masked(arg, known)
+            text += f".assign({e._py_arg(arg.name)}={fn})"
+            known.add(arg.name.strip("`"))
+        return Code(text, POSTFIX)
+
+    def _special_mutate(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "mutate")
+        if data is None:
+            return Code("None")
+        text = data.at(POSTFIX)
+        known: set[str] = set()
+        for arg in rest:
+            if arg.name is None:
+                e.todo("dplyr", rules.DPLYR)
+                continue
+            fn, _ = self._masked(arg, known)
+            text += f".assign({e._py_arg(arg.name)}={fn})"
+            known.add(arg.name.strip("`"))
+        return Code(text, POSTFIX)
+
+    def _special_filter(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "filter")
+        if data is None:
+            return Code("None")
+        text = data.at(POSTFIX)
+        for arg in rest:
+            if arg.name is not None:
+                e.todo("dplyr", rules.DPLYR)
+                continue
+            fn, _ = self._masked(arg)
+            text += f".loc[{fn}]"
+        return Code(text, POSTFIX)
+
+    def _special_select(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "select")
+        if data is None:
+            return Code("None")
+        negative = [a for a in rest if a.node is not None and a.node.type == "unary_operator"
+                    and e._op(a.node) == "-"]
+        if negative and len(negative) == len(rest):
+            names = [a.node.child_by_field_name("rhs").text.decode().strip("`")
+                     for a in negative]
+            if all(n.isidentifier() for n in names):
+                return Code(f"{data.at(POSTFIX)}.drop(columns={names!r})".replace("'", '"'),
+                            POSTFIX)
+        names = self._column_names(rest, "select")
+        if names is None:
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"select({e._plain_args(args)})", POSTFIX)
+        return Code(f"{data.at(POSTFIX)}[{names!r}]".replace("'", '"'), POSTFIX)
+
+    def _special_pull(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "pull")
+        if data is None:
+            return Code("None")
+        names = self._column_names(rest, "pull")
+        if not names or len(names) != 1:
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"pull({e._plain_args(args)})", POSTFIX)
+        return Code(f'{data.at(POSTFIX)}["{names[0]}"]', POSTFIX)
+
+    def _special_arrange(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "arrange")
+        if data is None:
+            return Code("None")
+        names, ascending = [], []
+        for a in rest:
+            n = a.node
+            if n is not None and n.type == "call" and e._call_name(n) == "desc":
+                inner = e._args(n)
+                n = inner[0].node if inner else None
+                ascending.append(False)
+            else:
+                ascending.append(True)
+            if n is None or n.type != "identifier" or a.name is not None:
+                e.todo("dplyr", rules.DPLYR)
+                return Code(f"arrange({e._plain_args(args)})", POSTFIX)
+            names.append(n.text.decode().strip("`"))
+        order = "" if all(ascending) else f", ascending={ascending!r}"
+        return Code(f"{data.at(POSTFIX)}.sort_values({names!r}{order})".replace("'", '"'),
+                    POSTFIX)
+
+    def _special_slice_sample(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "slice_sample")
+        if data is None:
+            return Code("None")
+        kw = []
+        for a in rest:
+            key = {"n": "n", "prop": "frac", "size": "n", "replace": "replace", "": "n"}.get(
+                a.name or "")
+            if key is None:
+                e.todo("dplyr", rules.DPLYR)
+                continue
+            kw.append(f"{key}={e._value(a).text}")
+        return Code(f"{data.at(POSTFIX)}.sample({', '.join(kw)})", POSTFIX)
+
+    def _special_sample_frac(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "sample_frac")
+        if data is None:
+            return Code("None")
+        frac = e._value(rest[0]).text if rest else "1"
+        return Code(f"{data.at(POSTFIX)}.sample(frac={frac})", POSTFIX)
+
+    def _special_rename(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "rename")
+        if data is None:
+            return Code("None")
+        pairs = {}
+        for a in rest:
+            if a.name is None or a.node is None or a.node.type not in ("identifier", "string"):
+                e.todo("dplyr", rules.DPLYR)
+                return Code(f"rename({e._plain_args(args)})", POSTFIX)
+            pairs[a.node.text.decode().strip("`'\"")] = a.name.strip("`'\"")
+        return Code(f"{data.at(POSTFIX)}.rename(columns={pairs!r})".replace("'", '"'), POSTFIX)
