@@ -252,7 +252,7 @@ def generate() -> str:
 
 
 #: the hand-written modules of kerasr/ops whose __all__ the package re-exports
-HAND_MODULES = ("axis", "k_backend", "custom", "layers", "activations")
+HAND_MODULES = ("axis", "k_table", "custom", "layers", "activations")
 
 
 def hand_names() -> list[str]:

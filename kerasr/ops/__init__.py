@@ -11,7 +11,7 @@ Python: ``k_mean(k_square(y_pred - y_true))``
 from __future__ import annotations
 
 from .axis import as_axis
-from .k_backend import *  # noqa: F403  (the k_* table; __all__ below lists the names)
+from .k_table import *  # noqa: F403  (the k_* table; __all__ below lists the names)
 from .custom import as_custom_objects, custom_metric
 from .layers import Layer, create_layer, new_layer_class, new_model_class
 

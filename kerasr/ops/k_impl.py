@@ -1,6 +1,6 @@
 """Hand-written ``k_*`` bodies: R keras 2's semantics that no single ``keras.ops`` call has.
 
-Each function takes Keras's (0-based) axes: ``k_backend`` converts R's axes before calling.
+Each function takes Keras's (0-based) axes: ``k_table`` converts R's axes before calling.
 
 R: ``k_sqrt(x)`` (clips negatives to 0 first, as Keras 2 did)
 Python: ``k_sqrt(x)``
@@ -67,6 +67,11 @@ def batch_dot(x: Any, y: Any, axes: Any = None) -> Any:
     out = ops.matmul(flat_x, flat_y)
     shape = (batch,) + x_rest + y_rest
     return ops.reshape(out, shape if len(shape) > 1 else (batch, 1))
+
+
+def gather(reference: Any, indices: Any) -> Any:
+    """Keras 2's gather: rows of ``reference`` (along the first axis)."""
+    return _k().ops.take(reference, indices, axis=0)
 
 
 def flatten(x: Any) -> Any:
