@@ -8,11 +8,10 @@ with messages that name the R function and the argument.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import InvalidValueError, KerasrDeprecationWarning
+from .errors import InvalidValueError, KerasrDeprecationWarning, warn
 
 __all__ = [
     "REQUIRED",
@@ -128,10 +127,10 @@ def as_index(index: Any, length: int, function: str, argument: str = "index") ->
     return i - 1 if i > 0 else length + i
 
 
-def deprecated(function: str, old: str, new: str, stacklevel: int = 4) -> None:
-    """Warn that a legacy R keras spelling is used, naming the replacement."""
-    warnings.warn(
-        f"{function}(): `{old}` is deprecated; use `{new}` instead",
-        KerasrDeprecationWarning,
-        stacklevel=stacklevel,
-    )
+def deprecated(function: str, old: str, new: str, stacklevel: int | None = None) -> None:
+    """Warn that a legacy R keras spelling is used, naming the replacement.
+
+    The warning points at the user's line (the first frame outside kerasr), however deep
+    the call is (a pipe, a deferred call); ``stacklevel`` is accepted for old callers.
+    """
+    warn(f"{function}(): `{old}` is deprecated; use `{new}` instead", KerasrDeprecationWarning)

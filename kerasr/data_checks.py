@@ -13,7 +13,10 @@ import numpy as np
 from .errors import InvalidValueError
 from .named_list import NamedList
 
-__all__ = ["as_model_data", "as_model_input", "check_finite", "check_rows", "check_input_width"]
+__all__ = [
+    "as_model_data", "as_model_input", "check_data", "check_finite", "check_input_width",
+    "check_rows",
+]
 
 
 def as_model_data(value: Any) -> Any:
@@ -130,3 +133,47 @@ def check_input_width(function: str, model: Any, x: Any) -> None:
             f"x, reshape it with array_reshape(), or build the model with input_shape="
             f"{tuple(got) if len(got) > 1 else got[0] if got else '...'}"
         )
+
+
+def _kind(array: np.ndarray) -> str:
+    return "Python objects" if array.dtype.kind == "O" else "strings"
+
+
+def check_data(function: str, argument: str, value: Any, required: bool = True) -> None:
+    """``x``/``y`` must be numbers: no strings, no ragged lists, no empty data.
+
+    R: ``fit(model, x = character_matrix, y)`` (an error from R keras)
+    Python: ``fit(model, x=np.array([["a"]]), y=...)`` raises naming `x` and the fix
+    """
+    if value is None:
+        if required:
+            raise InvalidValueError(
+                f"{function}(): `{argument}` is missing; pass the data, e.g. "
+                f"{function}(model, x_train, y_train)"
+            )
+        return
+    if isinstance(value, list) and value and not hasattr(value[0], "shape"):
+        try:
+            value = np.asarray(value)
+        except ValueError:
+            raise InvalidValueError(
+                f"{function}(): `{argument}` is a list of rows of different lengths; pass a "
+                f"matrix (a NumPy array), e.g. pad the rows with pad_sequences()"
+            ) from None
+        if value.dtype == object:
+            raise InvalidValueError(
+                f"{function}(): `{argument}` is a list of rows of different lengths; pass a "
+                f"matrix (a NumPy array), e.g. pad the rows with pad_sequences()"
+            )
+    for suffix, array in _arrays(value):
+        if array.dtype.kind in "USO":
+            raise InvalidValueError(
+                f"{function}(): `{argument}{suffix}` holds {_kind(array)} ({array.dtype}); "
+                f"models need numbers: encode text with text_tokenizer() or labels with "
+                f"integer codes (e.g. pandas.factorize) first"
+            )
+        if array.ndim > 0 and array.shape[0] == 0:
+            raise InvalidValueError(
+                f"{function}(): `{argument}{suffix}` has 0 rows (shape {array.shape}); check "
+                f"how the data was subset or filtered"
+            )

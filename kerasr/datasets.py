@@ -111,24 +111,69 @@ def dataset_mnist(path: str = "mnist.npz") -> NamedList:
     a cache holding Keras's ``mnist.npz`` or the four original IDX files is used without
     downloading. Returns ``list(train = list(x, y), test = list(x, y))`` as a NamedList.
 
+    ``path`` may also be a folder holding the four original IDX files (``train-images-idx3-
+    ubyte``, ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``,
+    gzipped or not), read offline.
+
     R: ``c(c(x_train, y_train), c(x_test, y_test)) %<-% dataset_mnist()``
-    Python: ``(x_train, y_train), (x_test, y_test) = dataset_mnist()``
+    Python: ``(x_train, y_train), (x_test, y_test) = dataset_mnist()``;
+    ``dataset_mnist(path="~/data/mnist")`` (a folder of IDX files)
     """
+    if _is_folder(path):
+        return _from_idx_folder("dataset_mnist", path)
     _check_name("dataset_mnist", "path", path, ".npz")
     with _as_r("dataset_mnist", "load_mnist"):
         train, test = data_loaders.load_mnist(path)
     return _split(train, test)
 
 
-def dataset_fashion_mnist() -> NamedList:
+#: the four IDX files of MNIST and Fashion-MNIST, in read_idx_dataset()'s order
+_IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+              "t10k-labels-idx1-ubyte")
+
+
+def _is_folder(path: Any) -> bool:
+    return path is not None and os.path.isdir(os.path.expanduser(os.fspath(path)))
+
+
+def _from_idx_folder(function: str, folder: Any) -> NamedList:
+    """Read a folder of the four IDX files (``.gz`` or not); name the first one missing."""
+    base = Path(os.path.expanduser(os.fspath(folder)))
+    found = []
+    for name in _IDX_FILES:
+        candidates = [base / (name + ".gz"), base / name]
+        hit = next((c for c in candidates if c.is_file()), None)
+        if hit is None:
+            present = sorted(p.name for p in base.iterdir())[:8]
+            raise InvalidValueError(
+                f"{function}(): the folder {str(base)!r} has no `{name}` (or `{name}.gz`); "
+                f"it needs the four IDX files {', '.join(_IDX_FILES)}. Found: "
+                f"{', '.join(present) or 'nothing'}"
+            )
+        found.append(hit)
+    with _as_r(function, "read_idx_dataset"):
+        train, test = data_loaders.read_idx_dataset(*found)
+    return _split(train, test)
+
+
+def dataset_fashion_mnist(path: str | None = None) -> NamedList:
     """Fashion-MNIST: 60,000 train and 10,000 test 28x28 uint8 images of 10 clothing classes.
 
     Labels index ``fashion_mnist_class_names``. Returns ``list(train = list(x, y), test =
     list(x, y))`` as a NamedList.
 
+    ``path``: a folder holding the four IDX files, read offline (default: the cache).
+
     R: ``c(c(x_train, y_train), c(x_test, y_test)) %<-% dataset_fashion_mnist()``
     Python: ``(x_train, y_train), (x_test, y_test) = dataset_fashion_mnist()``
     """
+    if path is not None:
+        if not _is_folder(path):
+            raise InvalidValueError(
+                f"dataset_fashion_mnist(): `path` must be a folder holding the four IDX files, "
+                f"got {os.fspath(path)!r} (no such folder)"
+            )
+        return _from_idx_folder("dataset_fashion_mnist", path)
     with _as_r("dataset_fashion_mnist", "load_fashion_mnist"):
         train, test = data_loaders.load_fashion_mnist()
     return _split(train, test)

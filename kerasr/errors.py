@@ -8,15 +8,22 @@ expected and suggests the fix, e.g. ``fit(): unknown argument `callback`; did yo
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import os
+import sys
+import warnings
+from collections.abc import Iterable, Sequence
 
 __all__ = [
     "ArgumentError",
     "InvalidValueError",
     "KerasrDeprecationWarning",
     "KerasrError",
+    "PartialMatchWarning",
     "TargetError",
 ]
+
+#: kerasr's own folder: warnings are attributed to the first frame outside it
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class KerasrError(Exception):
@@ -57,6 +64,91 @@ class KerasrDeprecationWarning(FutureWarning):
     R: ``optimizer_sgd(lr = 0.01)`` ("the `lr` argument has been renamed to `learning_rate`")
     Python: ``optimizer_sgd(lr=0.01)`` warns: use ``learning_rate=``
     """
+
+
+class PartialMatchWarning(UserWarning):
+    """An argument given by a prefix of its name, which R's partial matching accepts.
+
+    Shown once per function and prefix, naming the full argument.
+
+    R: ``fit(model, x, y, epoch = 1)`` (R matches ``epochs``)
+    Python: ``fit(model, x, y, epoch=1)`` works and notes: write ``epochs=``
+    """
+
+
+def _levels_inside_kerasr(frame: object) -> int:
+    """How many frames, from ``frame`` outwards, belong to kerasr (1 for ``frame`` itself)."""
+    level = 1
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_PACKAGE_DIR)  # type: ignore[attr-defined]
+        or frame.f_code.co_filename.startswith("<frozen ")  # type: ignore[attr-defined]
+    ):
+        frame = frame.f_back  # type: ignore[attr-defined]
+        level += 1
+    return level
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that attributes a warning to the user's line, not kerasr's.
+
+    Counts the frames from the function that calls :func:`warnings.warn` out to the first
+    frame whose file is outside the kerasr package (through ``>>``, deferred calls and
+    wrappers).
+
+    R: ``warning("...", call. = FALSE)``
+    Python: ``warnings.warn(message, stacklevel=user_stacklevel())``
+    """
+    return _levels_inside_kerasr(sys._getframe(1))
+
+
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn`` attributed to the user's line (see :func:`user_stacklevel`).
+
+    R: ``warning("...")``
+    Python: ``warn("...", KerasrDeprecationWarning)``
+    """
+    warnings.warn(message, category, stacklevel=_levels_inside_kerasr(sys._getframe(1)) + 1)
+
+
+_NOTED: set[tuple[str, str]] = set()
+
+
+def match_arguments(function: str, given: dict[str, object],
+                    valid: Sequence[str]) -> dict[str, object]:
+    """R's argument matching: exact names first, then a unique prefix of one.
+
+    A prefix that fits several arguments is an error listing them; a name that fits none
+    is an error with a "did you mean" hint. A partial match works and is noted once.
+
+    R: ``fit(model, x, y, epoch = 1)``
+    Python: ``match_arguments("fit", {"epoch": 1}, ["epochs", ...])`` -> ``{"epochs": 1}``
+    """
+    valid_set = set(valid)
+    out: dict[str, object] = {}
+    for name, value in given.items():
+        if name in valid_set:
+            out[name] = value
+            continue
+        hits = [v for v in valid if v.startswith(name) and v not in given]
+        if len(hits) == 1 and name:
+            full = hits[0]
+            if full in out:
+                raise ArgumentError(
+                    f"{function}(): `{name}` and `{full}` name the same argument; pass it once"
+                )
+            if (function, name) not in _NOTED:
+                _NOTED.add((function, name))
+                warn(f"{function}(): `{name}` partially matches `{full}` (as R matches "
+                     f"argument names); write `{full}=` in Python code", PartialMatchWarning)
+            out[full] = value
+        elif len(hits) > 1:
+            raise ArgumentError(
+                f"{function}(): `{name}` matches several arguments: "
+                + ", ".join(f"`{h}`" for h in hits) + "; write the full name"
+            )
+        else:
+            raise unknown_argument(function, name, [v for v in valid])
+    return out
 
 
 def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:

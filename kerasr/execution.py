@@ -17,10 +17,12 @@ Python: ``model >> compile(optimizer="sgd", loss="mse")``  (several, same number
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from typing import Any
 
+from . import _keras
 from .errors import InvalidValueError
 
 __all__ = [
@@ -131,3 +133,32 @@ def use_steps_per_execution(model: Any, callbacks: Iterable[Any], phases: Iterab
         model.train_function = None
         model.test_function = None
         model.predict_function = None
+
+
+@functools.lru_cache(maxsize=1)
+def _progress_class() -> type:
+    base = _keras.keras().callbacks.ProgbarLogger
+
+    class BatchCountingProgbar(base):  # type: ignore[misc, valid-type]
+        """Keras's progress bar, counting real batches when several run per execution.
+
+        Keras reports the last step of each execution (``step + steps_per_execution - 1``),
+        so an 11-batch epoch run 32 batches at a time would show ``32/11``; the count is
+        clamped to the epoch's size.
+        """
+
+        def _update_progbar(self, batch: int, logs: Any = None) -> None:
+            if self.target is not None:
+                batch = min(batch, int(self.target) - 1)
+            super()._update_progbar(batch, logs)
+
+    return BatchCountingProgbar
+
+
+def progress_callbacks(verbose: int) -> list[Any]:
+    """The progress bar kerasr adds itself (Keras then adds none), or nothing when silent.
+
+    Added after the batches per execution are chosen: it sees each execution, not each
+    batch, and must not force one batch at a time.
+    """
+    return [_progress_class()()] if verbose else []

@@ -6,8 +6,9 @@ Python: ``model = keras_model_sequential(input_shape=13) >> layer_dense(units=1)
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from . import _keras
@@ -20,6 +21,8 @@ __all__ = [
     "MODEL",
     "clone_model",
     "count_params",
+    "from_config",
+    "get_config",
     "freeze_weights",
     "get_layer",
     "get_weights",
@@ -32,6 +35,7 @@ __all__ = [
     "set_weights",
     "summary",
     "unfreeze_weights",
+    "with_custom_object_scope",
 ]
 
 MODEL = Target(_keras.is_model, "a Keras model")
@@ -235,43 +239,138 @@ def set_weights(object: Any, weights: Sequence[Any]) -> Any:
     R: ``set_weights(model, get_weights(model))``
     Python: ``set_weights(model, get_weights(model))``
     """
-    expected = len(object.weights)
+    import numpy as np
+
+    variables = list(object.weights)
+    expected = len(variables)
     weights = list(weights)
     if len(weights) != expected:
         raise InvalidValueError(
             f"set_weights(): `weights` has {len(weights)} arrays but {object.name} has "
             f"{expected} weights; pass a list shaped like get_weights({object.name})"
         )
-    object.set_weights(weights)
+    arrays = [np.asarray(w) for w in weights]
+    for i, (variable, array) in enumerate(zip(variables, arrays)):  # check all, then assign
+        if tuple(variable.shape) != array.shape:
+            parts = variable.path.split("/")
+            layer = parts[-2] if len(parts) > 1 else object.name
+            raise InvalidValueError(
+                f"set_weights(): `weights[[{i + 1}]]` ({variable.path}) does not fit: layer "
+                f"'{layer}' expects shape {tuple(variable.shape)}, got {array.shape}; the "
+                f"model is unchanged (pass a list shaped like get_weights({object.name}))"
+            )
+    for variable, array in zip(variables, arrays):
+        variable.assign(array)
     return object
 
 
-@verb(MODEL)
+@verb(LAYER_OR_MODEL)
 def count_params(object: Any) -> int:
-    """The number of parameters (weights) of the model.
+    """The number of parameters (weights) of a model or a layer.
 
-    R: ``count_params(model)``
-    Python: ``count_params(model)``
+    R: ``count_params(model)``; ``count_params(layer)``
+    Python: ``count_params(model)``; ``count_params(layer)``
     """
     if not object.built:
+        kind = "model" if _keras.is_model(object) else "layer"
         raise InvalidValueError(
-            f"count_params(): model {object.name!r} is not built yet; give the first layer an "
+            f"count_params(): {kind} {object.name!r} is not built yet; give the first layer an "
             f"input_shape or call it on data first"
         )
     return int(object.count_params())
 
 
-@verb(MODEL)
+@verb(LAYER_OR_MODEL)
 def reset_states(object: Any) -> Any:
-    """Reset the states of stateful layers (RNNs) in place; returns the model.
+    """Reset the states of stateful layers (RNNs) in place; returns the object.
 
-    R: ``reset_states(model)``
-    Python: ``reset_states(model)``
+    Takes a model (every stateful layer in it) or one layer, as R does.
+
+    R: ``reset_states(model)``; ``reset_states(lstm_layer)``
+    Python: ``reset_states(model)``; ``reset_states(lstm_layer)``
     """
-    for layer in object._flatten_layers(include_self=False):
+    for layer in object._flatten_layers(include_self=True):
         if hasattr(layer, "reset_state") and getattr(layer, "stateful", False):
             layer.reset_state()
     return object
+
+
+class Config(NamedList):
+    """``get_config()``'s named list, remembering the class it came from (R's attribute
+    ``config_class``), so ``from_config()`` can rebuild the object."""
+
+    __slots__ = ("config_class",)
+
+    def __init__(self, values: dict[str, Any], config_class: type) -> None:
+        super().__init__(values)
+        object.__setattr__(self, "config_class", config_class)  # an attribute, not an element
+
+
+CONFIGURABLE = Target(lambda x: hasattr(x, "get_config") and hasattr(type(x), "from_config"),
+                      "a Keras model, layer or optimizer")
+
+
+@verb(CONFIGURABLE)
+def get_config(object: Any) -> NamedList:
+    """The configuration of a model, layer or optimizer, as a named list.
+
+    R: ``config <- get_config(layer)``
+    Python: ``config = get_config(layer)``
+    """
+    return Config(object.get_config(), type(object))
+
+
+@contextlib.contextmanager
+def with_custom_object_scope(objects: Any) -> Iterator[None]:
+    """Make custom classes and functions known to Keras while loading (R's
+    ``with_custom_object_scope(objects, expr)``); ``objects`` is a named list or dict.
+
+    R: ``with_custom_object_scope(list(rmse = rmse), model <- load_model_hdf5("m.h5"))``
+    Python: ``with with_custom_object_scope(named_list(rmse=rmse)): m = load_model_hdf5("m.h5")``
+    """
+    if isinstance(objects, NamedList):
+        objects = dict(objects.items())
+    if not isinstance(objects, dict):
+        raise InvalidValueError(
+            "with_custom_object_scope(): `objects` must be a named list or dict of the custom "
+            f"objects by name, e.g. named_list(rmse=rmse), got {type(objects).__name__}"
+        )
+    with _keras.keras().saving.custom_object_scope(objects):
+        yield
+
+
+def from_config(config: Any, custom_objects: Any = None) -> Any:
+    """Rebuild a layer or model from ``get_config()``'s result (R: ``from_config``).
+
+    The configuration must come from a layer or model that kerasr or Keras can identify
+    (its ``class_name``), as R's does.
+
+    R: ``layer2 <- from_config(get_config(layer))``
+    Python: ``layer2 = from_config(get_config(layer))``
+    """
+    k = _keras.keras()
+    objects = dict(custom_objects.items()) if isinstance(custom_objects, NamedList) else (
+        custom_objects or {})
+    if isinstance(config, Config):
+        with k.saving.custom_object_scope(objects):
+            return config.config_class.from_config(dict(config.items()))
+    config = dict(config.items()) if isinstance(config, NamedList) else config
+    if not isinstance(config, dict):
+        raise InvalidValueError(
+            f"from_config(): `config` must be what get_config() returns, got "
+            f"{type(config).__name__}"
+        )
+    cls_name = config.get("class_name")
+    if cls_name and "config" in config:
+        return k.saving.deserialize_keras_object(config, custom_objects=objects)
+    if {"layers", "name"} <= config.keys() and "input_layers" in config:
+        return k.Model.from_config(config, custom_objects=objects)
+    if "layers" in config and "name" in config:
+        return k.Sequential.from_config(config, custom_objects=objects)
+    raise InvalidValueError(
+        "from_config(): cannot tell which class this configuration belongs to; use the "
+        "class's own method, e.g. keras.layers.Dense.from_config(config)"
+    )
 
 
 @verb(MODEL)
@@ -306,6 +405,12 @@ def _apply_range(object: Any, from_: Any, to: Any, trainable: bool, function: st
     layers = object.layers
     start = 0 if from_ is None else _layer_position(layers, from_, function, "from_")
     end = len(layers) - 1 if to is None else _layer_position(layers, to, function, "to")
+    if start > end:
+        raise InvalidValueError(
+            f"{function}(): `from_` (layer {start + 1}, {layers[start].name!r}) comes after "
+            f"`to` (layer {end + 1}, {layers[end].name!r}); the range is empty. Swap them: "
+            f"{function}(model, from_={end + 1}, to={start + 1})"
+        )
     for i, layer in enumerate(layers):
         layer.trainable = trainable if start <= i <= end else not trainable
 
@@ -351,8 +456,11 @@ def _apply_which(object: Any, which: Any, trainable: bool, function: str) -> Non
 
 
 def _check_which(function: str, which: Any, from_: Any, to: Any) -> None:
-    if which is not None and from_ is not None and to is not None:
-        raise ArgumentError(f"{function}(): both `which` and `from_`/`to` can not be supplied")
+    if which is not None and (from_ is not None or to is not None):
+        raise ArgumentError(
+            f"{function}(): give either `which` or a range `from_`/`to`, not both (R: "
+            f"\"both `which` and `from`/`to` can not be supplied\")"
+        )
 
 
 @verb(LAYER_OR_MODEL)
@@ -412,3 +520,52 @@ def layer_name_matches(pattern: str) -> Callable[[Any], bool]:
     """
     regex = re.compile(pattern)
     return lambda layer: bool(regex.search(layer.name))
+
+
+def model_repr(model: Any) -> str:
+    """R's ``print(model)``: the model's summary (layers, output shapes, parameters).
+
+    Installed as ``keras.Model.__repr__`` when kerasr loads Keras; option
+    ``keras.print_summary`` (default TRUE) turns it off.
+
+    R: ``print(model)`` / ``model``
+    Python: ``print(model)`` / ``model``
+    """
+    from .options import get_option
+
+    if not get_option("keras.print_summary", True):
+        return _KERAS_REPR[0](model)
+    lines: list[str] = []
+    try:
+        model.summary(print_fn=lambda line, *args, **kwargs: lines.append(str(line)),
+                      show_trainable=bool(model.built and model.non_trainable_weights))
+    except Exception:  # a model that cannot summarise itself keeps Keras's repr
+        return _KERAS_REPR[0](model)
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(lines))  # rich's colours: plain text
+
+
+_KERAS_REPR: list[Any] = []
+
+
+def _install_model_repr(keras: Any) -> None:
+    if not _KERAS_REPR:
+        _KERAS_REPR.append(keras.Model.__repr__)
+        keras.Model.__repr__ = model_repr
+        keras.Model.__call__ = _named_list_call(keras.Model.__call__)
+
+
+def _named_list_call(call: Any) -> Any:
+    """``model(named_list(a = x1, b = x2))`` works like a dict of inputs, as R's list does."""
+
+    def model_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], NamedList):
+            from .data_checks import as_model_data
+
+            args = (as_model_data(args[0]),) + args[1:]
+        return call(self, *args, **kwargs)
+
+    model_call.__wrapped__ = call  # type: ignore[attr-defined]
+    return model_call
+
+
+_keras.on_keras_loaded(_install_model_repr)

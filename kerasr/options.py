@@ -18,6 +18,8 @@ KNOWN_OPTIONS: dict[str, Any] = {
     "keras.view_metrics": "auto",
     "keras.plot.history.smooth": True,
     "keras.plot.history.theme_bw": False,
+    # print(model) shows the summary, as R's print.keras.engine.training.Model does
+    "keras.print_summary": True,
 }
 
 _values: dict[str, Any] = {}

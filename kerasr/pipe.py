@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .errors import ArgumentError, TargetError, unknown_argument
+from . import _keras
+from .errors import ArgumentError, TargetError, match_arguments
 
 __all__ = ["Deferred", "Target", "verb", "pipe_apply", "register_step"]
 
@@ -145,12 +146,12 @@ def verb(target: Target, *, data_first: bool = False) -> Callable[[F], F]:
         has_var_kw = any(p.kind is p.VAR_KEYWORD for p in params)
         name = function.__name__
 
+        names = [p.name for p in params if p.kind is not p.VAR_POSITIONAL]
+
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not has_var_kw:
-                for key in kwargs:
-                    if key not in valid:
-                        raise unknown_argument(name, key, [p.name for p in params[1:]])
+            if not has_var_kw and any(key not in valid for key in kwargs):
+                kwargs = match_arguments(name, kwargs, names)  # R's partial matching
             if args and target.accepts(args[0]):
                 return function(*args, **kwargs)
             if target_name in kwargs:
@@ -166,6 +167,12 @@ def verb(target: Target, *, data_first: bool = False) -> Callable[[F], F]:
                     f"{name}(): the first argument must be {target.description} (the target), "
                     f"got {describe(args[0])}. Call it as `{name}(model, x, y, ...)` or "
                     f"`model >> {name}(x, y, ...)`."
+                )
+            if args and _keras.is_layer(args[0]):
+                raise TargetError(
+                    f"{name}(): needs {target.description}, got a {type(args[0]).__name__} "
+                    f"layer. Build a model around it first (keras_model_sequential() >> layer, "
+                    f"or keras_model(inputs, outputs))."
                 )
             try:
                 signature.bind(None, *args, **kwargs)

@@ -15,18 +15,26 @@ from typing import Any
 import numpy as np
 
 from . import _keras
-from .arguments import deprecated
+from .arguments import as_int, deprecated
 from .data_checks import (
     as_model_data,
     as_model_input,
+    check_data,
     check_finite,
     check_input_width,
     check_rows,
 )
-from .errors import InvalidValueError, did_you_mean
-from .execution import check_steps_per_execution, mark_auto, use_steps_per_execution
-from .families.factories import is_factory
 from .display import in_notebook
+from .errors import InvalidValueError, KerasrDeprecationWarning, did_you_mean, warn
+from .execution import (
+    check_steps_per_execution,
+    mark_auto,
+    progress_callbacks,
+    use_steps_per_execution,
+)
+from .families.factories import is_factory
+from .generators import as_batches, is_generator
+from .metric_order import r_metric_order
 from .models import MODEL
 from .named_list import NamedList
 from .options import get_option
@@ -139,6 +147,11 @@ def compile(
     k = _keras.keras()
     optimizer = _resolve("optimizers", optimizer, k.optimizers, k.optimizers.Optimizer,
                          "optimizers")
+    if isinstance(loss, NamedList):  # R: loss = list(out1 = "mse", out2 = "mae")
+        loss = dict(loss.items()) if all(loss.names()) else list(loss)
+    if isinstance(loss_weights, NamedList):
+        loss_weights = dict(loss_weights.items()) if all(loss_weights.names()) else list(
+            loss_weights)
     if isinstance(loss, (list, tuple)):
         loss = [_resolve("losses", v, k.losses, k.losses.Loss, "losses") for v in loss]
     elif isinstance(loss, dict):
@@ -146,8 +159,8 @@ def compile(
                 for n, v in loss.items()}
     else:
         loss = _resolve("losses", loss, k.losses, k.losses.Loss, "losses")
-    metrics = _metrics_list(metrics)
-    weighted_metrics = _metrics_list(weighted_metrics)
+    metrics = _metrics_list(_named_metric_functions(object, metrics))
+    weighted_metrics = _metrics_list(_named_metric_functions(object, weighted_metrics))
     steps_per_execution = check_steps_per_execution(steps_per_execution)
     auto_steps = steps_per_execution == "auto"
     object.compile(
@@ -163,6 +176,25 @@ def compile(
     )
     mark_auto(object, auto_steps)
     return object
+
+
+def _named_metric_functions(model: Any, metrics: Any) -> Any:
+    """R keras 2: ``metrics = list(mean_pred = function(y_true, y_pred) ...)`` names each
+    function after its list name (deprecated there in favour of custom_metric())."""
+    if not isinstance(metrics, (NamedList, dict)):
+        return metrics
+    items = list(metrics.items())
+    outputs = set(getattr(model, "output_names", None) or [])
+    if not items or not all(callable(v) and not isinstance(v, str) for _, v in items):
+        return metrics
+    if outputs and all(name in outputs for name, _ in items):
+        return metrics  # one metric per model output
+    from .backend import custom_metric
+
+    warn("compile(): a named list of metric functions is deprecated (as in R keras 2); "
+         "name each one with custom_metric(name, fn) and pass a list",
+         KerasrDeprecationWarning)
+    return [custom_metric(str(name), fn) for name, fn in items]
 
 
 def _metrics_list(metrics: Any) -> Any:
@@ -193,6 +225,9 @@ def _check_compiled(function: str, model: Any) -> None:
 
 
 def _check_xy(function: str, model: Any, x: Any, y: Any) -> None:
+    if not is_generator(x):
+        check_data(function, "x", x)
+        check_data(function, "y", y, required=False)
     check_rows(function, x, y)
     check_finite(function, "x", x)
     check_finite(function, "y", y)
@@ -213,8 +248,39 @@ def _validation_data(value: Any) -> Any:
     if isinstance(value, (NamedList, list)):
         value = tuple(value)
     if isinstance(value, tuple):
-        return tuple(as_model_data(v) for v in value)
-    return value
+        value = tuple(as_model_data(v) for v in value)
+        for name, part in zip(("x", "y", "sample_weight"), value):
+            check_finite("fit", f"validation_data {name}", part)
+        return value
+    return as_batches("fit", value, 1, "validation_steps") if is_generator(value) else value
+
+
+def _count(function: str, argument: str, value: Any, minimum: int = 1) -> int | None:
+    """A count argument (epochs, batch size, steps): a whole number >= ``minimum``."""
+    if value is None:
+        return None
+    if isinstance(value, str) or isinstance(value, bool):
+        raise InvalidValueError(
+            f"{function}(): `{argument}` must be a whole number, got {value!r}; e.g. "
+            f"{argument}={max(minimum, 10) if argument == 'epochs' else 32}"
+        )
+    number = as_int(value, function, argument)
+    if number < minimum:
+        raise InvalidValueError(
+            f"{function}(): `{argument}` must be at least {minimum}, got {number}"
+        )
+    return number
+
+
+def _check_split(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not (
+        0 <= float(value) < 1
+    ):
+        raise InvalidValueError(
+            f"fit(): `validation_split` must be a number in [0, 1) (the share of rows held "
+            f"out), got {value!r}; e.g. validation_split=0.2"
+        )
+    return float(value)
 
 
 @verb(MODEL, data_first=True)
@@ -250,14 +316,14 @@ def fit(
     from .history import TrainingHistory
 
     _check_compiled("fit", object)
-    x = as_model_input(object, x)
+    epochs = _count("fit", "epochs", epochs)
+    batch_size = _count("fit", "batch_size", batch_size)
+    initial_epoch = _count("fit", "initial_epoch", initial_epoch, minimum=0)
+    steps_per_epoch = _count("fit", "steps_per_epoch", steps_per_epoch)
+    validation_split = _check_split(validation_split)
+    x = as_batches("fit", as_model_input(object, x), steps_per_epoch, "steps_per_epoch")
     y = as_model_data(y)
     _check_xy("fit", object, x, y)
-    epochs = int(epochs)
-    if epochs < 1:
-        raise InvalidValueError(f"fit(): `epochs` must be at least 1, got {epochs}")
-    if batch_size is not None:
-        batch_size = int(batch_size)
     if isinstance(class_weight, NamedList):
         class_weight = {int(n): v for n, v in class_weight.items()}
     verbose_level = resolve_verbose(verbose)
@@ -279,6 +345,7 @@ def fit(
         validation_batch_size)
     use_steps_per_execution(object, cbs, ("train", "test") if has_validation else ("train",),
                             (steps_per_epoch, validation_steps))
+    cbs += progress_callbacks(verbose_level)
     try:
         object.fit(
             x=x,
@@ -289,7 +356,7 @@ def fit(
             callbacks=cbs,
             validation_split=validation_split,
             validation_data=_validation_data(validation_data),
-            shuffle=shuffle and not _is_iterator(x),
+            shuffle=shuffle and not is_generator(x),
             class_weight=class_weight,
             sample_weight=sample_weight,
             initial_epoch=int(initial_epoch),
@@ -312,6 +379,8 @@ def fit(
         if not getattr(recorder, "params", None):
             recorder.params = {"verbose": verbose_level, "epochs": epochs, "steps": None}
     recorder.finalize()
+    recorder.history = {name: recorder.history[name]
+                        for name in r_metric_order(recorder.history, object)}
     history = TrainingHistory.from_keras(recorder)
     _caps.record_fit(history, started)
     return history
@@ -364,16 +433,6 @@ def _view_metrics_on(view_metrics: Any, epochs: int) -> bool:
 
 
 # -- evaluate / predict -----------------------------------------------------------------
-def _is_iterator(x: Any) -> bool:
-    return hasattr(x, "__next__") and not isinstance(x, np.ndarray)
-
-
-def _as_tuple_batches(x: Any) -> Any:
-    """Keras wants generators to yield tuples; R-style ones yield bare input batches."""
-    if not _is_iterator(x):
-        return x
-    return (batch if isinstance(batch, tuple) else (batch,) for batch in x)
-
 @verb(MODEL, data_first=True)
 def evaluate(
     object: Any,
@@ -391,18 +450,22 @@ def evaluate(
     Python: ``model >> evaluate(x_test, y_test)``; ``loss, acc = model >> evaluate(x, y)``
     """
     _check_compiled("evaluate", object)
-    x = as_model_input(object, x)
+    batch_size = _count("evaluate", "batch_size", batch_size)
+    x = as_batches("evaluate", as_model_input(object, x), _count("evaluate", "steps", steps),
+                   "steps")
     y = as_model_data(y)
     _check_xy("evaluate", object, x, y)
     cbs = _callbacks(callbacks)
     steps = _caps.eval_steps(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("test",), (steps,))
+    verbose_level = resolve_verbose(verbose)
     result = object.evaluate(
-        x=x, y=y, batch_size=batch_size, verbose=resolve_verbose(verbose),
-        sample_weight=sample_weight, steps=steps, callbacks=cbs,
+        x=x, y=y, batch_size=batch_size, verbose=verbose_level,
+        sample_weight=sample_weight, steps=steps, callbacks=cbs + progress_callbacks(verbose_level),
         return_dict=True,
     )
-    scores = NamedList({name: float(np.asarray(v)) for name, v in result.items()})
+    scores = NamedList({name: float(np.asarray(result[name]))
+                        for name in r_metric_order(result, object)})
     from .runs import tracking  # inside training_run(): evaluation.json
 
     tracking.record_evaluation(scores)
@@ -414,24 +477,31 @@ def predict(
     object: Any,
     x: Any,
     batch_size: int | None = None,
-    verbose: Any = "auto",
+    verbose: Any = 0,
     steps: int | None = None,
     callbacks: Any = None,
 ) -> Any:
     """Predictions as a NumPy array (a list or dict of arrays for multi-output models).
 
+    Silent by default, as R keras 2's ``predict()`` is (``verbose = "auto"`` shows progress).
+
     R: ``model %>% predict(x_test)``
     Python: ``model >> predict(x_test)``
     """
-    x = _as_tuple_batches(as_model_input(object, x))
+    batch_size = _count("predict", "batch_size", batch_size)
+    steps = _count("predict", "steps", steps)
+    x = as_batches("predict", as_model_input(object, x), steps, "steps")
+    if not is_generator(x):
+        check_data("predict", "x", x)
     check_input_width("predict", object, x)
     check_finite("predict", "x", x)
     cbs = _callbacks(callbacks)
     steps = _caps.predict_steps(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("predict",), (steps,))
+    verbose_level = resolve_verbose(verbose)
     return object.predict(
-        x, batch_size=batch_size, verbose=resolve_verbose(verbose), steps=steps,
-        callbacks=cbs,
+        x, batch_size=batch_size, verbose=verbose_level, steps=steps,
+        callbacks=cbs + progress_callbacks(verbose_level),
     )
 
 

@@ -31,8 +31,8 @@ FAMILY_MODULES = [m for family in _family_table().FAMILIES.values() for m in fam
 #: modules re-exported by `from kerasr import *`, in order
 MODULES = [
     "errors", "named_list", "options", "pipe", "models", "training", "persistence", "arrays",
-    "backend", "preprocessing.sequence", *FAMILY_MODULES, "history", "generics", "rbase.format",
-    "display", "zeallot",
+    "backend", "preprocessing.sequence", *FAMILY_MODULES, "families.legacy_layers", "history",
+    "generics", "rbase.format", "display", "zeallot",
     "datasets",
     # new rooms (issues 15-19): listed before they exist; a missing module exports nothing
     "preprocessing.text", "preprocessing.image", "preprocessing.image_generators", "runs",

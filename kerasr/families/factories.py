@@ -6,6 +6,7 @@ each function body calls one of these factories with ``locals()``.
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 
 from .. import _keras
 from ..arguments import REQUIRED, as_int_like, deprecated
-from ..errors import ArgumentError, InvalidValueError
+from ..errors import ArgumentError, InvalidValueError, match_arguments
 from .spec import DEPRECATED_ALIASES, FAMILIES
 
 __all__ = [
@@ -41,11 +42,29 @@ KERAS_DEFAULT: Any = _KerasDefault()
 
 
 def factory(family: str) -> Callable[[F], F]:
-    """Mark a generated function, so ``compile(loss=loss_mse)`` (uncalled) works as in R."""
+    """Mark a generated function, so ``compile(loss=loss_mse)`` (uncalled) works as in R.
+
+    The wrapper gives every generated function R's argument matching (exact names, then a
+    unique prefix) and the same "did you mean" errors as the verbs.
+    """
 
     def mark(function: F) -> F:
-        function._kerasr_family = family  # type: ignore[attr-defined]
-        return function
+        code = function.__code__
+        params = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+        valid = frozenset(params)
+        name = function.__name__
+        if code.co_flags & 0x08:  # **kwargs: nothing to match (deprecated aliases)
+            function._kerasr_family = family  # type: ignore[attr-defined]
+            return function
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if any(key not in valid for key in kwargs):
+                kwargs = match_arguments(name, kwargs, params)
+            return function(*args, **kwargs)
+
+        wrapper._kerasr_family = family  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
 
     return mark
 
@@ -53,6 +72,32 @@ def factory(family: str) -> Callable[[F], F]:
 def is_factory(obj: Any, family: str) -> bool:
     """True when ``obj`` is an (uncalled) kerasr function of ``family``."""
     return getattr(obj, "_kerasr_family", None) == family
+
+
+@functools.cache
+def float_arguments(cls: type) -> frozenset[str]:
+    """Arguments of ``cls`` whose Keras default is a float (R passes doubles for them)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return frozenset()
+    return frozenset(
+        name for name, p in parameters.items()
+        if isinstance(p.default, float) and not isinstance(p.default, bool)
+    )
+
+
+def r_doubles(cls: type, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """R's numbers are doubles: an int where Keras's default is a float becomes a float."""
+    floats = float_arguments(cls)
+    return {
+        key: float(value)
+        if key in floats and isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for key, value in kwargs.items()
+    }
 
 
 def _clean(family: str, class_name: str, r_name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +119,7 @@ def _clean(family: str, class_name: str, r_name: str, args: dict[str, Any]) -> d
 def _instantiate(module: Any, class_name: str, r_name: str, kwargs: dict[str, Any]) -> Any:
     cls = getattr(module, class_name)
     try:
-        return cls(**kwargs)
+        return cls(**r_doubles(cls, kwargs))
     except TypeError as exc:
         raise ArgumentError(f"{r_name}(): {exc}") from None
 

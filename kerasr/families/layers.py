@@ -10,6 +10,7 @@ Python: ``model >> layer_dense(units=16)``
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +18,16 @@ from typing import Any
 
 from .. import _keras
 from ..arguments import REQUIRED, as_int, as_int_like, as_shape
-from ..errors import ArgumentError, InvalidValueError, TargetError, did_you_mean
+from ..errors import (
+    ArgumentError,
+    InvalidValueError,
+    TargetError,
+    did_you_mean,
+    match_arguments,
+)
 from ..pipe import Deferred, Target, describe, register_step
+from .factories import r_doubles
+from .spec import FAMILIES
 
 __all__ = [
     "LAYER_TARGET", "MERGE_TARGET", "LayerStep", "compose_layer", "create_layer", "layer_function",
@@ -34,6 +43,9 @@ INT_PARAMS = frozenset(
         "num_bins", "ngrams", "sequence_length", "num_groups", "rank", "lora_rank",
     }
 )
+
+#: shape arguments where a scalar means a 1-tuple (the family table's rule)
+SHAPE_ARGS = FAMILIES["layers"].shape_args
 
 _SHAPE_KEYS = ("input_shape", "batch_input_shape", "batch_size", "input_length")
 
@@ -70,12 +82,15 @@ def layer_function(target: Target = LAYER_TARGET) -> Callable[[Callable[..., Any
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            for key in kwargs:
-                if key not in valid:
-                    raise ArgumentError(
-                        f"{name}(): unknown argument `{key}`{did_you_mean(key, params[1:])}"
-                        f" (see help({name}))"
-                    )
+            if any(key not in valid for key in kwargs):
+                kwargs = match_arguments(name, kwargs, params)  # R's partial matching
+            if target is MERGE_TARGET and len(args) > 1 and all(
+                _keras.is_tensor(a) for a in args[:2]
+            ):  # R: layer_add(a, b); layer_dot(a, b, axes = 1): separate tensors are the inputs
+                count = 0
+                while count < len(args) and _keras.is_tensor(args[count]):
+                    count += 1
+                args = (list(args[:count]),) + tuple(args[count:])
             if args and target.accepts(args[0]):
                 return function(*args, **kwargs)
             if params[0] in kwargs:
@@ -114,17 +129,18 @@ def create_layer(class_name: str, r_name: str, arguments: dict[str, Any]) -> Any
             arguments.pop(key)
     for key, value in list(arguments.items()):
         if key in INT_PARAMS:
-            if isinstance(value, float) and not value.is_integer():
-                raise InvalidValueError(
-                    f"{r_name}(): `{key}` must be a whole number, got {value!r}"
-                )
+            _check_count(r_name, key, value)
             arguments[key] = as_int_like(value)
         if key == "activation" and isinstance(value, str):
             _check_activation(value, r_name)
     input_shape, batch_size = _input_spec(r_name, shape_args)
+    for key in SHAPE_ARGS & arguments.keys():  # R's c(784) is a length-1 vector: a 1-tuple
+        value = arguments[key]
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            arguments[key] = (as_int(value, r_name, key),)
     cls = getattr(k.layers, class_name)
     try:
-        layer = cls(**arguments)
+        layer = cls(**r_doubles(cls, arguments))
     except TypeError as exc:
         raise ArgumentError(f"{r_name}(): {exc}") from None
     if input_shape is not None:
@@ -140,6 +156,29 @@ def create_layer(class_name: str, r_name: str, arguments: dict[str, Any]) -> Any
 _MERGE_CLASSES = frozenset(
     {"Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract"}
 )
+
+
+#: counts that must be at least 1 (``units = -1`` is an error, not a Keras traceback)
+POSITIVE_COUNTS = frozenset({"units", "filters", "input_dim", "output_dim", "num_heads",
+                             "key_dim", "max_tokens", "num_bins", "depth_multiplier"})
+
+
+def _check_count(r_name: str, key: str, value: Any) -> None:
+    """A count or size argument: a whole number (R's ``16`` or ``2^4``), never TRUE or "16"."""
+    if value is None or isinstance(value, (list, tuple)):
+        return
+    wrong = isinstance(value, bool) or not isinstance(value, numbers.Real) or (
+        isinstance(value, float) and not value.is_integer())
+    if wrong:
+        hint = f"; did you mean {key}={int(value)}?" if isinstance(value, str) and \
+            value.strip().isdigit() else ""
+        raise InvalidValueError(
+            f"{r_name}(): `{key}` must be a whole number, got {value!r}{hint}"
+        )
+    if key in POSITIVE_COUNTS and value < 1:
+        raise InvalidValueError(
+            f"{r_name}(): `{key}` must be at least 1, got {value!r}"
+        )
 
 
 def _input_spec(r_name: str, shape_args: dict[str, Any]) -> tuple[Any, int | None]:

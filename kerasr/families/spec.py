@@ -53,6 +53,8 @@ class Family:
     extra_args: dict[str, list[str]] = field(default_factory=dict)
     #: arguments every member takes in R (kerasr handles them itself)
     common_args: tuple[str, ...] = ()
+    #: arguments that are shapes: an R length-1 vector (a scalar) becomes a 1-tuple
+    shape_args: frozenset[str] = frozenset()
     #: split the generated code into one module per R topic (``generated/layers_core.py``)
     by_topic: bool = False
 
@@ -130,8 +132,11 @@ _LAYERS = Family(
     extra_args={"Embedding": ["input_length"]},
     common_args=("input_shape", "batch_input_shape", "batch_size", "dtype", "name",
                  "trainable", "weights"),
+    shape_args=frozenset({"target_shape", "dims", "noise_shape", "output_shape"}),
     by_topic=True,
 )
+# R's numbers are doubles: wherever a Keras default is a float, an integer argument is
+# converted (``optimizer_sgd(momentum = 0)``), for every family (factories.r_doubles).
 
 #: Every generated family, in the order of ``from kerasr import *`` and the docs.
 FAMILIES: dict[str, Family] = {

@@ -73,7 +73,34 @@ def _normalise_metrics(metrics: Mapping[str, Any] | NamedList | None) -> NamedLi
         if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
             values = [values]
         out.append((name, [to_float(v) for v in values]))
-    return NamedList(out)
+    return HistoryMetrics(out)
+
+
+class HistoryMetrics(NamedList):
+    """The per-epoch metrics of a history; the learning rate answers to both of its names.
+
+    Keras 3 logs ``learning_rate``; R keras 2 workshop code reads ``history$metrics$lr``.
+    Both work (the history prints and plots it as ``learning_rate``).
+
+    R: ``history$metrics$lr``
+    Python: ``history.metrics.lr`` (same as ``history.metrics.learning_rate``)
+    """
+
+    __slots__ = ()
+
+    _ALIASES = {"lr": "learning_rate", "val_lr": "val_learning_rate"}
+
+    def _resolve(self, name: str) -> str:
+        alias = self._ALIASES.get(name)
+        if alias is not None and name not in self._names and alias in self._names:
+            return alias
+        return name
+
+    def _index_of(self, name: str) -> int:
+        return super()._index_of(self._resolve(name))
+
+    def __getattr__(self, name: str) -> Any:
+        return super().__getattr__(self._resolve(name))
 
 
 class TrainingHistory:
