@@ -187,6 +187,8 @@ def load_runs(dirs: Sequence[str], subset: Any = None, order: Any = "start",
     frame = runs_frame([run_record(d) for d in dirs], order_list)
     if len(frame) == 0:
         return frame
+    if order_list == ["start"] and "start" not in frame.columns:
+        order_list = ["run_dir"]  # runs recorded outside training_run(): newest name first
     for name in order_list:
         if name not in frame.columns:
             raise InvalidValueError(
