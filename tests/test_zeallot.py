@@ -280,7 +280,8 @@ class TestOperator:
     def test_default_null(self) -> None:
         # c(a, b = NULL) %<-% c(3)
         assert bound("c(a, b = NULL)", [3]) == {"a": 3, "b": None}
-        assert bound("c(a, b = None)", [3]) == {"a": 3, "b": None}
+        # c(a, b = NA) %<-% c(3)  (defaults are R literals: Python's None is not one)
+        assert bound("c(a, b = NA)", [3]) == {"a": 3, "b": None}
 
     def test_defaults_do_not_override_values(self) -> None:
         # c(a = 1, b = 4) %<-% 2 ; c(d = 5, e = 6) %<-% c(8, 9)
@@ -324,6 +325,10 @@ class TestOperator:
         err = count_error("c(a, b)", [])
         assert err.n_values == 0
         count_error("c(a = 1, b = 2)", [])  # zeallot checks length 0 before defaults
+        # c(a = 1) %<-% list()  # the message says why 0 values do not do
+        err = count_error("c(a = 1)", [])
+        assert "needs exactly 1 value (an empty value is never unpacked" in str(err)
+        assert "1 to 2 values (an empty value" in str(count_error("c(a = 1, b = 2)", []))
 
     def test_braces(self) -> None:
         # c(1, 2) %->% {x:y}  -> unexpected call `{`
@@ -522,7 +527,8 @@ class TestKerasr:
             "n_train, n_test = len(x_train), len(x_test)",
             'unpack("c(first, ...rest)", x, into=globals())',
             'unpack("c(lr, epochs = 10)", [0.01], into=globals())',
-            'unpack("c(a, b = epochs * 2)", [1], into=globals())',
+            # c(a, b = epochs) %<-% list(1)  (a default names a variable; no arithmetic)
+            'unpack("c(a, b = epochs)", [1], into=globals())',
         ]
         for cell in cells:
             exec(cell, notebook)
@@ -530,7 +536,7 @@ class TestKerasr:
         assert notebook["first"] == 1
         np.testing.assert_array_equal(notebook["rest"], [2, 3, 4, 5])
         assert notebook["lr"] == 0.01 and notebook["epochs"] == 10
-        assert notebook["b"] == 20  # a default evaluated over the notebook's names
+        assert notebook["b"] == 10  # a default looked up in the notebook's names
 
     def test_returned_named_list_unpacks_with_python(self) -> None:
         a, b = unpack("c(a, b)", [1, 2])
@@ -560,39 +566,46 @@ class TestKerasr:
         assert got["rest"].shape == (2, 2)
 
     def test_defaults_are_lazy(self) -> None:
-        calls: list[int] = []
-
-        def touch() -> str:
-            calls.append(1)
-            return "default"
-
-        unpack("c(a, b = touch())", [1, 2], into={"touch": touch})
-        assert calls == []
-        assert unpack("c(a, b = touch())", [1], into={"touch": touch}).b == "default"
-        assert calls == [1]
+        # c(a, b = later) %<-% list(1, 2)  # `later` need not exist: b has a value
+        assert bound("c(a, b = later)", [1, 2]) == {"a": 1, "b": 2}
+        # later <- "default"; c(a, b = later) %<-% list(1)
+        assert unpack("c(a, b = later)", [1], into={"later": "default"}).b == "default"
+        later = "from the caller"  # noqa: F841 - found in the caller's variables
+        assert unpack("c(a, b = later)", [1]).b == "from the caller"
 
     def test_defaults_fresh_each_time_and_r_constants(self) -> None:
-        first = unpack("c(a, b = [])", [1]).b
+        # c(a, b = list()) %<-% list(1)
+        first = unpack("c(a, b = list())", [1]).b
         first.append(1)
-        assert unpack("c(a, b = [])", [1]).b == []
+        assert unpack("c(a, b = list())", [1]).b == []
         got = bound("c(a, t = TRUE, f = FALSE, n = NULL, v = c(1, 2), i = Inf)", [0])
         assert got == {"a": 0, "t": True, "f": False, "n": None, "v": [1, 2], "i": float("inf")}
         assert bound('c(a, s = "x, y)")', [0]) == {"a": 0, "s": "x, y)"}
-        assert bound("c(a, d = {'k': (1, 2)})", [0]) == {"a": 0, "d": {"k": (1, 2)}}
+        # c(a, d = list(k = c(1, 2))) %<-% list(0)
+        got = unpack("c(a, d = list(k = c(1, 2)))", [0])
+        assert got.a == 0 and got.d.to_dict() == {"k": [1, 2]}
+        # c(a, n = -1L, x = 1e-3, h = 0x10, s = 'it\'s', v = c(1, c(2, 3), NULL)) %<-% 0
+        got = bound("c(a, n = -1L, x = 1e-3, h = 0x10, s = 'it\\'s', v = c(1, c(2, 3), NULL))", 0)
+        assert got == {"a": 0, "n": -1, "x": 0.001, "h": 16, "s": "it's", "v": [1, 2, 3]}
+        assert isinstance(got["n"], int) and bound("c(a, e = c())", 0)["e"] is None
 
     def test_default_errors(self) -> None:
+        # c(a, b = undefined_thing) %<-% list(1)  # Error: object 'undefined_thing' not found
         with pytest.raises(UnpackDefaultError, match="cannot evaluate the default of `b`") as info:
             unpack("c(a, b = undefined_thing)", [1])
         assert isinstance(info.value.__cause__, NameError)
-        with pytest.raises(UnpackDefaultError):
-            unpack("c(a, b = open('x'))", [1])  # only a few safe builtins
-        with pytest.raises(UnpackPatternError, match="may not use"):
-            unpack("c(a, b = __import__('os'))", [1])
-        with pytest.raises(UnpackPatternError, match="may not use"):
-            unpack("c(a, b = x.__class__)", [1])
-        with pytest.raises(UnpackSyntaxError, match="not a Python expression") as info2:
+        assert "object 'undefined_thing' not found" in str(info.value)
+        # defaults are R literals: calls are refused when the pattern is parsed
+        with pytest.raises(UnpackPatternError, match="not an R literal"):
+            unpack("c(a, b = open('x'))", [1, 2])
+        with pytest.raises(UnpackSyntaxError, match="cannot be parsed as R"):
+            unpack("c(a, b = __import__('os'))", [1])  # `_` cannot start an R name
+        # x.__class__ is one R name (dots are part of names), never an attribute
+        with pytest.raises(UnpackDefaultError, match="object 'x.__class__' not found"):
+            unpack("c(a, b = x.__class__)", [1], into={"x": 1})
+        with pytest.raises(UnpackPatternError, match="not an R literal") as info2:
             unpack("c(a, b = [1, 2)", [1])
-        assert info2.value.column == 15
+        assert info2.value.column == 10
         with pytest.raises(UnpackSyntaxError, match="default value of `b` is empty"):
             unpack("c(a, b = )", [1])
 

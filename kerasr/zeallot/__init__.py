@@ -20,7 +20,9 @@ Semantics are zeallot 0.1's:
   ``c(a, ...mid, b)``; the anonymous ``...`` discards; a collector needs at least one value
   unless it has a default (``c(a, ...b = 4)``);
 - ``.`` skips one value and is never bound;
-- defaults ``c(a, b = 2)``, evaluated only when the values run out;
+- defaults ``c(a, b = 2)``, used only when the values run out; a default is an R literal
+  (number, string, TRUE/FALSE/NULL/NA/Inf/NaN, ``c()``/``list()`` of those) or the name of
+  a variable (from ``into``, then the caller), never evaluated as Python code;
 - a top-level value that is not a list or an array, or a one-element list whose element
   does not fit, goes through :func:`destructure` (a string into characters, a date into
   year/month/day, a complex into real/imaginary, a data frame into its columns);
@@ -37,8 +39,9 @@ Differences from zeallot 0.1, on purpose:
   :class:`UnpackPatternError`;
 - a numpy array held alone in a one-element list is destructured along its first axis
   (zeallot has no ``destructure()`` method for numeric vectors);
-- an error raised by a default's expression is re-raised as :class:`UnpackDefaultError`,
-  with the original chained.
+- defaults are R literals or variable names, not arbitrary R expressions (``b = f(x)``
+  or ``b = n * 2`` raise :class:`UnpackPatternError`: compute the value first); a name
+  that does not exist raises :class:`UnpackDefaultError` when the default is needed.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime
 import sys
 from collections.abc import Mapping, Sequence
@@ -11,9 +10,9 @@ from typing import Any, NoReturn
 import numpy as np
 
 from ..named_list import NamedList
+from .defaults import Lookup, evaluate_default, scope_lookup
 from .destructure import destructure, has_method
-from .errors import INCORRECT_NUMBER_OF_VALUES, LHS, UnpackDefaultError, UnpackValueCountError
-from .parser import DEFAULT_GLOBALS, SAFE_BUILTINS
+from .errors import INCORRECT_NUMBER_OF_VALUES, UnpackValueCountError
 from .patterns import Collector, Default, Group, Name, Pattern, Skip
 
 
@@ -152,9 +151,11 @@ def _destructured(value: Any) -> _Values:
 # Matching
 # =====================================================================================
 class Matcher:
-    def __init__(self, pattern: Pattern, into: Mapping[str, Any] | None) -> None:
+    def __init__(self, pattern: Pattern, into: Mapping[str, Any] | None,
+                 lookup: Lookup | None = None) -> None:
         self.pattern = pattern
         self.into = into
+        self.lookup = lookup or scope_lookup(into)
         self.out: list[tuple[str, Any]] = []
 
     def count_error(self, group: Group, vals: _Values | None, detail: str = "") -> NoReturn:
@@ -163,6 +164,11 @@ class Matcher:
         need_min = group.min_values
         if ci is not None and group.items[ci].default is None:
             need_min = max(need_min, k)
+        note = ""
+        if group is self.pattern.root and vals is not None and vals.n == 0 and need_min == 0:
+            # defaults could fill every name, but zeallot refuses an empty value first
+            need_min = 1
+            note = " (an empty value is never unpacked, even when defaults cover every name)"
         if ci is not None:
             need = f"at least {need_min} value{'s' if need_min != 1 else ''}"
             coll = group.items[ci]
@@ -176,6 +182,7 @@ class Matcher:
                 else f"{need_min} to {k} values"
             )
             names = f"{k} name{'s' if k != 1 else ''}"
+        need += note
         where = f"`{group.text}`"
         if group is not self.pattern.root:
             where += f" (inside `{self.pattern.text}`)"
@@ -301,19 +308,5 @@ class Matcher:
 
     def evaluate(self, item: Any) -> Any:
         default: Default = item.default
-        try:
-            return ast.literal_eval(default.text)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            pass
-        scope = dict(DEFAULT_GLOBALS)
-        if self.into is not None:
-            scope.update(self.into)
-        scope["__builtins__"] = SAFE_BUILTINS
-        try:
-            return eval(default.code, scope)  # noqa: S307 - checked when parsed
-        except Exception as e:
-            name = getattr(item, "name", None) or "."
-            raise UnpackDefaultError(
-                LHS + f"cannot evaluate the default of `{name}`, `{default.text}`: "
-                f"{type(e).__name__}: {e}"
-            ) from e
+        name = getattr(item, "name", None) or "."
+        return evaluate_default(default.tree, default.text, name, self.lookup)

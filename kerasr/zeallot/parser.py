@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-import builtins
 import functools
-import math
 from dataclasses import dataclass
-from types import CodeType
 from typing import Any
 
 from ..rbase.syntax import (
@@ -20,6 +16,7 @@ from ..rbase.syntax import (
     Tok,
     tokenize,
 )
+from .defaults import parse_default
 from .errors import LHS, UnpackPatternError, UnpackSyntaxError
 from .patterns import Bad, Collector, Default, Group, Name, Pattern, Skip
 
@@ -193,7 +190,7 @@ class _Parser:
         return self.target(self.expression(0))
 
     def default(self, name: str) -> Default:
-        """Capture the raw default text up to the next top-level ``,`` or ``)``."""
+        """Parse the default (an R literal) up to the next top-level ``,`` or ``)``."""
         start = self.toks[self.i].pos
         end = _scan_default(self.src, start)
         text = self.src[start:end].strip()
@@ -202,11 +199,11 @@ class _Parser:
             raise UnpackSyntaxError(
                 LHS + f"the default value of `{name}` is empty", self.src, start + 1
             )
-        code = _compile_default(text, self.src, column)
+        tree = parse_default(text, self.src, column - 1)
         # move the token cursor past the default
         while self.peek().kind != "eof" and self.peek().pos < end:
             self.i += 1
-        return Default(text, code, column)
+        return Default(text, tree, column)
 
     # -- expressions (Pratt parser over R's operator precedence) ---------------------
     def expression(self, min_bp: int) -> _Expr:
@@ -348,63 +345,6 @@ def _scan_default(src: str, start: int) -> int:
             return i
         i += 1
     return i
-
-
-SAFE_BUILTINS = {
-    name: getattr(builtins, name)
-    for name in (
-        "abs all any bool complex dict divmod enumerate filter float frozenset int len list "
-        "map max min pow range repr reversed round set slice sorted str sum tuple zip"
-    ).split()
-}
-
-
-def _r_c(*args: Any) -> list[Any]:
-    """R's ``c()`` in a default, e.g. ``c(a, b = c(1, 2))``: a list of the arguments."""
-    return list(args)
-
-
-DEFAULT_GLOBALS: dict[str, Any] = {
-    "TRUE": True,
-    "FALSE": False,
-    "NULL": None,
-    "NA": None,
-    "Inf": math.inf,
-    "NaN": math.nan,
-    "c": _r_c,
-}
-
-
-def _compile_default(text: str, src: str, column: int) -> CodeType:
-    """Check a default expression once, when the pattern is parsed."""
-    try:
-        tree = ast.parse(text, mode="eval")
-    except (SyntaxError, ValueError) as e:
-        lineno, offset = getattr(e, "lineno", 1), getattr(e, "offset", 1)
-        offset = max((offset or 1) - 1, 0) if (lineno or 1) == 1 else 0
-        why = getattr(e, "msg", str(e))
-        raise UnpackSyntaxError(
-            LHS + f"the default `{text}` is not a Python expression ({why})",
-            src,
-            column + min(offset, len(text) - 1),
-        ) from None
-    for node in ast.walk(tree):
-        bad = None
-        if isinstance(node, ast.NamedExpr):
-            bad = "an assignment expression `:=`"
-        elif isinstance(node, ast.Lambda):
-            bad = "a lambda"
-        elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            bad = f"the private attribute `{node.attr}`"
-        elif isinstance(node, ast.Name) and node.id.startswith("__"):
-            bad = f"the name `{node.id}`"
-        if bad:
-            raise UnpackPatternError(
-                LHS + f"the default `{text}` uses {bad}, which defaults may not use",
-                src,
-                column,
-            )
-    return compile(tree, "<unpack default>", "eval")
 
 
 def _validate(root: Any, src: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from types import CodeType
 from typing import Any
 
 
@@ -13,8 +12,8 @@ from typing import Any
 # =====================================================================================
 @dataclass(frozen=True)
 class Default:
-    text: str  # the Python expression, as written
-    code: CodeType  # compiled for eval()
+    text: str  # the R literal, as written
+    tree: Any  # parsed by zeallot.defaults (never evaluated as Python)
     column: int
 
 

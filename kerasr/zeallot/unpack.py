@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 import warnings
 from collections.abc import MutableMapping
 from typing import Any
 
 from ..named_list import NamedList
+from .defaults import scope_lookup
 from .matching import Matcher
 from .parser import parse
 
@@ -21,10 +23,11 @@ def unpack(pattern: str, value: Any, into: MutableMapping[str, Any] | None = Non
 
     ``pattern`` is the R text left of ``%<-%``: a name, or ``c(...)`` of names, nested
     ``c(...)``, collectors ``...rest`` (anonymous ``...`` discards), ``.`` to skip one
-    value, and defaults ``name = expr``. A default is a Python expression (R's ``TRUE``,
-    ``FALSE``, ``NULL``, ``NA``, ``Inf`` and ``c(...)`` work too), evaluated only when the
-    values run out: first as a literal, then by ``eval`` over the names in ``into`` with a
-    few safe builtins. Collectors from numpy arrays bind arrays, from lists lists, from a
+    value, and defaults ``name = value``. A default is an R literal, never Python code:
+    a number (``2``, ``-1.5``, ``10L``), a string, ``TRUE``/``FALSE``/``NULL``/``NA``/
+    ``Inf``/``NaN``, ``c(...)``/``list(...)`` of those, or the name of a variable, looked
+    up only when the values run out: in ``into``, then the caller's variables, then its
+    module's globals. Collectors from numpy arrays bind arrays, from lists lists, from a
     NamedList a NamedList (names kept), from a destructured string a list of characters.
 
     Returns a :class:`NamedList` of the bindings in pattern order (iteration gives the
@@ -34,7 +37,8 @@ def unpack(pattern: str, value: Any, into: MutableMapping[str, Any] | None = Non
     identifiers (R's ``x.train``) are bound under that exact key, with a warning when
     ``into`` is given. Raises :class:`UnpackValueCountError` when the numbers of names and
     values differ, :class:`UnpackPatternError` (or :class:`UnpackSyntaxError`) for a
-    malformed pattern, :class:`UnpackDefaultError` when a default cannot be evaluated.
+    malformed pattern or a default that is not an R literal, :class:`UnpackDefaultError`
+    when a default names a variable that does not exist.
 
     R: ``c(c(x_train, y_train), c(x_test, y_test)) %<-% dataset_mnist()``
     Python: ``unpack("c(c(x_train, y_train), c(x_test, y_test))", dataset_mnist(), into=globals())``
@@ -44,7 +48,12 @@ def unpack(pattern: str, value: Any, into: MutableMapping[str, Any] | None = Non
             f'unpack(): `pattern` must be a string such as "c(a, b)", not {type(pattern).__name__}'
         )
     parsed = parse(pattern)
-    bindings = Matcher(parsed, into).run(value)
+    caller = sys._getframe(1)
+    try:
+        lookup = scope_lookup(into, caller.f_locals, caller.f_globals)
+        bindings = Matcher(parsed, into, lookup).run(value)
+    finally:
+        del caller
     result = NamedList(bindings)
     if into is not None:
         for name, bound in bindings:
