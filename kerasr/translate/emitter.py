@@ -39,6 +39,7 @@ class Code:
     text: str
     prec: int = ATOM
     pipe_inner: str | None = None  # a parenthesised multi-line ``>>`` chain, unwrapped
+    grouped: tuple[str, list[str]] | None = None  # group_by(): (data frame, key columns)
 
     def at(self, prec: int) -> str:
         """The text, in parentheses when it binds less tightly than ``prec``."""
@@ -146,7 +147,8 @@ class Emitter(TidyMixin, GgplotMixin):
         self._hoist_comments = False
         self._mask: set[str] | None = None  # inside a dplyr verb: names may be columns
         self._mask_var = "d"
-        self._want_function = False  # translating an argument R calls (FUN, .f)
+        self._want_function = False
+        self._formula_names: dict[str, str] = {}  # inside a purrr formula: .x -> x
         self.chunk = 0  # which chunk of an R Markdown file (lines are counted per chunk)
 
     # ======================================================================================
@@ -299,8 +301,8 @@ class Emitter(TidyMixin, GgplotMixin):
             stack.extend(n.children)
 
     def todo(self, key: str, reason: str) -> None:
-        """Mark the current statement with a TODO."""
-        self._frames[-1].todos.append((key, reason))
+        """Mark the current statement with a TODO (``key`` groups it in the report)."""
+        self._frames[-1].todos.append((rules.SYNTAX_TODOS.get(key, key), reason))
 
     def _statement(self, node: Any, indent: str, return_last: bool) -> tuple[list[str], list[str]]:
         """(head lines, body lines) of one statement; body lines only for compound ones."""
@@ -613,9 +615,12 @@ class Emitter(TidyMixin, GgplotMixin):
 
     # -- literals and names --------------------------------------------------------------
     _py_arg = staticmethod(_arg_name)
+    _arg_type = Arg
 
     def _x_identifier(self, node: Any) -> Code:
         name = node.text.decode()
+        if name in self._formula_names:
+            return Code(self._formula_names[name])
         if self._mask is not None and self._is_column(name.strip("`")):
             return Code(f'{self._mask_var}["{name.strip("`")}"]', POSTFIX)
         if name in self.variables or name in self.user_functions:
@@ -746,6 +751,17 @@ class Emitter(TidyMixin, GgplotMixin):
         raise Untranslatable("untranslated", f"R operator `{op}` is not translated")
 
     def _formula(self, node: Any) -> Code:
+        if node.type == "unary_operator":  # purrr's ~ .x + 1 is a function of .x (and .y)
+            names = {n.text.decode() for n in self._walk(node) if n.type == "identifier"}
+            if names & {".x", ".y", "."}:
+                saved = self._formula_names
+                self._formula_names = {".x": "x", ".": "x", ".y": "y"}
+                try:
+                    value = self.expr(node.child_by_field_name("rhs"))
+                finally:
+                    self._formula_names = saved
+                params = "x, y" if ".y" in names else "x"
+                return Code(f"lambda {params}: {value.text}", LAMBDA)
         self.todo("formula", rules.SYNTAX_TODOS["formula"])
         return Code(repr(" ".join(node.text.decode().split())).replace("'", '"'))
 
@@ -813,6 +829,15 @@ class Emitter(TidyMixin, GgplotMixin):
         if rhs.type in ("identifier", "namespace_operator"):
             name = rhs.text.decode().split("::")[-1].strip("`")
             return self._call_named(name, [Arg(None, code=left)], rhs)
+        if rhs.type in ("subset", "subset2", "extract_operator") and any(
+            n.type == "identifier" and n.text.decode() == "." for n in self._walk(rhs)
+        ):  # x %>% .[[1]]: the dot is the left side
+            saved = self._formula_names
+            self._formula_names = {**saved, ".": left.at(POSTFIX)}
+            try:
+                return self.expr(rhs)
+            finally:
+                self._formula_names = saved
         if rhs.type != "call":
             if rhs.type == "function_definition" or rhs.type == "parenthesized_expression":
                 fn = self.expr(rhs)
@@ -820,7 +845,10 @@ class Emitter(TidyMixin, GgplotMixin):
             self.todo("pipe_target", rules.SYNTAX_TODOS["pipe_target"])
             return Code(f"{left.at(SHIFT)} >> {self.expr(rhs).at(SHIFT + 1)}", SHIFT)
         name = self._call_name(rhs)
-        if name is not None and name in self.k.pipeable and name not in self.user_functions:
+        has_dot = any(a.node is not None and a.node.type == "identifier"
+                      and a.node.text.decode() == "." for a in self._args(rhs))
+        if name is not None and name in self.k.pipeable and name not in self.user_functions \
+                and not has_dot:
             call = self.expr(rhs)
             inner = f"{left.pipe_inner or left.at(SHIFT)} >> {call.at(SHIFT + 1)}"
             if multiline:
@@ -831,6 +859,8 @@ class Emitter(TidyMixin, GgplotMixin):
                and a.node.text.decode() == "."]
         if dot:
             dot[0].node, dot[0].code = None, left
+            args = [a for a in args if a is dot[0]] + [a for a in args if a is not dot[0]] \
+                if dot[0].name is None else args
         else:
             args.insert(0, Arg(None, code=left))
         if name is None:
@@ -951,7 +981,7 @@ class Emitter(TidyMixin, GgplotMixin):
         rule = rules.FUNCTIONS.get(name)
         if name in self.user_functions:
             return Code(f"{py_name(name)}({self._plain_args(args)})", POSTFIX)
-        if name in ("transmute", "summarise", "summarize"):
+        if name == "transmute":
             self._check_data_masking(name, args)
         if name in self.k.names and (rule is None or rule.special is None):
             self.imports.add(KERASR_IMPORT)
@@ -961,7 +991,7 @@ class Emitter(TidyMixin, GgplotMixin):
             if rule.special:
                 return getattr(self, "_special_" + rule.special)(args, node)
             if rule.todo:
-                self.todo(name, rule.todo)
+                self.todo(rule.todo, rule.todo)
             elif rule.py:
                 if rule.statement:
                     raise Untranslatable(
@@ -1199,6 +1229,19 @@ class Emitter(TidyMixin, GgplotMixin):
             return Code(f"{out.at(TERM)} / {scale.at(TERM + 1)}", TERM)
         return out
 
+    def _special_image(self, args: list[Arg], node: Any) -> Code:
+        """``image(z)`` or ``image(x, y, z)``: the matrix drawn, as ``plt.imshow``."""
+        values = [a for a in args if a.name is None and (a.node is not None or a.code)]
+        named = {a.name: a for a in args if a.name is not None}
+        z = named.get("z") or (values[2] if len(values) >= 3 else values[0] if values else None)
+        if z is None:
+            self.todo("argument", "`image()` needs the matrix to draw")
+            return Code("plt.imshow(None)", POSTFIX)
+        extra = [a for a in named.values() if a.name not in ("z", "x", "y", "col", "axes")]
+        if extra:
+            self.todo("argument", "image(): arguments other than the matrix are not translated")
+        return Code(f"plt.imshow({self._value(z).text})", POSTFIX)
+
     def _special_sample(self, args: list[Arg], node: Any) -> Code:
         rule = rules.Rule("x, size, replace=FALSE, prob")
         bound = self._match("sample", rule, args)
@@ -1366,6 +1409,8 @@ class Emitter(TidyMixin, GgplotMixin):
             a, b = _int_literal(lhs), _int_literal(rhs)
             if a is not None and b is not None and a > b:
                 return f"{a - 1}:{'' if b == 1 else b - 2}:-1"
+            if a is None and b == 1:  # n:1 counts down in R
+                return f"{self._plus(self.expr(lhs), -1)}::-1"
             start = str(a - 1) if a is not None else self._plus(self.expr(lhs), -1)
             return f"{start}:{self.expr(rhs).text}"
         if t in ("string", "true", "false") or (

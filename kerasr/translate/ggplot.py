@@ -56,14 +56,21 @@ class GgplotMixin:
         if node.type == "call" and e._call_name(node) == "theme_set":
             return [indent + "# theme_set(): a ggplot2 theme; matplotlib keeps its own style"]
         terms = self._plus_terms(node)
-        if any(t.type != "call" for t in terms):
+        piped = None
+        first = terms[0]
+        if first.type == "binary_operator" and e._op(first) in rules.PIPES:
+            piped, terms = first.child_by_field_name("lhs"), [
+                first.child_by_field_name("rhs"), *terms[1:]]
+        if any(t is None or t.type != "call" for t in terms):
             return None
         base = e._call_name(terms[0])
+        if piped is not None and base != "ggplot":
+            return None
         if base not in ("ggplot", "plot") or (base == "plot" and len(terms) == 1):
             return None
         saved = (list(e._frames[-1].todos), set(e.imports))
         try:
-            lines = self._ggplot_lines(terms, base)
+            lines = self._ggplot_lines(terms, base, piped)
         except _Unsupported:
             e._frames[-1].todos[:] = saved[0]
             e.imports.clear()
@@ -87,7 +94,7 @@ class GgplotMixin:
 
     def _column(self, arg: Any) -> str:
         e: Any = self
-        with e._masking() as _:
+        with e._masking(strict=True) as _:
             e._mask_var = DATA
             return e._value(arg).text
 
@@ -111,7 +118,7 @@ class GgplotMixin:
             out.append(f"{key}={value}")
         return "".join(", " + s for s in out)
 
-    def _ggplot_lines(self, terms: list[Any], base: str) -> list[str]:
+    def _ggplot_lines(self, terms: list[Any], base: str, piped: Any = None) -> list[str]:
         e: Any = self
         lines: list[str] = []
         mapping: dict[str, Any] = {}
@@ -119,6 +126,8 @@ class GgplotMixin:
             lines.append(e.expr(terms[0]).text)
         else:
             args = e._args(terms[0])
+            if piped is not None:
+                args.insert(0, e._arg_type(None, piped))
             data = [a for a in args if a.name in (None, "data") and a.node is not None and not (
                 a.node.type == "call" and e._call_name(a.node) == "aes")]
             aes = [a for a in args if a.node is not None and a.node.type == "call"

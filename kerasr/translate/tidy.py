@@ -25,17 +25,21 @@ class TidyMixin:
 
     _mask: set[str] | None
     _mask_var: str
+    _mask_strict: bool = False
 
     # -- data masking ------------------------------------------------------------------------
     @contextmanager
-    def _masking(self, known: set[str] | None = None) -> Iterator[str]:
-        saved = self._mask, self._mask_var
+    def _masking(self, known: set[str] | None = None, strict: bool = False) -> Iterator[str]:
+        """Names in ``known`` are columns; ``strict`` (ggplot2's ``aes()``): every bare name
+        that is not a function or constant is a column, even if a variable has its name."""
+        saved = self._mask, self._mask_var, self._mask_strict
         self._mask = set(known or ())
+        self._mask_strict = strict
         self._mask_var = "d" if "d" not in self.variables else "d_"  # type: ignore[attr-defined]
         try:
             yield self._mask_var
         finally:
-            self._mask, self._mask_var = saved
+            self._mask, self._mask_var, self._mask_strict = saved
 
     def _is_column(self, name: str) -> bool:
         """Inside a masked expression: is this bare name a column of the data frame?"""
@@ -44,6 +48,8 @@ class TidyMixin:
         if name in self._mask:
             return True
         e: Any = self
+        if self._mask_strict:
+            return name not in rules.CONSTANTS and name not in (".", "...")
         return not (
             name in e.variables or name in e.user_functions or name in rules.CONSTANTS
             or name in e.k.names or name in rules.FUNCTIONS or name in (".", "...")
@@ -116,6 +122,8 @@ class TidyMixin:
         data, rest = self._data(args, "mutate")
         if data is None:
             return Code("None")
+        if data.grouped is not None:
+            e.todo("dplyr", "grouped mutate()/filter(): use df.groupby(...).transform")
         text = data.at(POSTFIX)
         known: set[str] = set()
         for arg in rest:
@@ -134,6 +142,8 @@ class TidyMixin:
         data, rest = self._data(args, "filter")
         if data is None:
             return Code("None")
+        if data.grouped is not None:
+            e.todo("dplyr", "grouped mutate()/filter(): use df.groupby(...).transform")
         text = data.at(POSTFIX)
         for arg in rest:
             if arg.name is not None:
@@ -242,3 +252,59 @@ class TidyMixin:
                 return Code(f"rename({e._plain_args(args)})", POSTFIX)
             pairs[a.node.text.decode().strip("`'\"")] = a.name.strip("`'\"")
         return Code(f"{data.at(POSTFIX)}.rename(columns={pairs!r})".replace("'", '"'), POSTFIX)
+
+    def _special_group_by(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "group_by")
+        if data is None:
+            return Code("None")
+        names = self._column_names(rest, "group_by")
+        if not names:
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"group_by({e._plain_args(args)})", POSTFIX)
+        keys = repr(names).replace("'", '"')
+        return Code(f"{data.at(POSTFIX)}.groupby({keys})", POSTFIX,
+                    grouped=(data.at(POSTFIX), names))
+
+    def _special_ungroup(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        data, _ = self._data(args, "ungroup")
+        return data if data is not None and data.grouped is None else e._value(args[0])
+
+    def _special_summarise(self, args: list[Any], node: Any) -> Any:
+        """``summarise(df, m = min(x))`` -> one-row data frame; grouped: one row per group."""
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "summarise")
+        if data is None:
+            return Code("None")
+        if any(a.name is None for a in rest) or not rest:
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"summarise({e._plain_args(args)})", POSTFIX)
+        with self._masking() as d:
+            parts = [f"{e._py_arg(a.name)}={e._value(a).text}" for a in rest]
+        row = f"dict({', '.join(parts)})"
+        if data.grouped is not None:
+            frame, keys = data.grouped
+            keys_text = repr(keys).replace("'", '"')
+            return Code(f"{frame}.groupby({keys_text}).apply(lambda {d}: pd.Series({row}))"
+                        ".reset_index()", POSTFIX)
+        return Code(f"(lambda {d}: pd.DataFrame([{row}]))({data.text})", POSTFIX)
+
+    def _special_count(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        data, rest = self._data(args, "count")
+        if data is None:
+            return Code("None")
+        names = self._column_names(rest, "count")
+        if not names:
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"count({e._plain_args(args)})", POSTFIX)
+        keys = repr(names).replace("'", '"')
+        return Code(f'{data.at(POSTFIX)}.groupby({keys}).size().reset_index(name="n")', POSTFIX)
+
