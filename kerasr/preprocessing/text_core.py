@@ -17,7 +17,6 @@ import numbers
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -172,12 +171,31 @@ def check_num_words(num_words: Any, function: str) -> int | None:
     return int(num_words)
 
 
-def word_splitter(filters: str, lower: bool, split: str) -> Callable[[str], list[str]]:
-    """``text_to_word_sequence`` with its translation table built once."""
+def word_splitter(
+    filters: str, lower: bool, split: str, keep_empty: bool = False
+) -> Callable[[str], list[str]]:
+    """``text_to_word_sequence`` with its translation table built once.
+
+    ``keep_empty=True`` skips the last step (dropping the empty strings that consecutive
+    separators leave), for callers that drop them more cheaply themselves.
+    """
     table = str.maketrans(dict.fromkeys(filters, split))
+    if keep_empty:
+        if lower:
+            return lambda text: text.lower().translate(table).split(split)
+        return lambda text: text.translate(table).split(split)
     if lower:
         return lambda text: list(filter(None, text.lower().translate(table).split(split)))
     return lambda text: list(filter(None, text.translate(table).split(split)))
+
+
+def _merged(old: dict[str, int], new: Counter[str]) -> dict[str, int]:
+    """``old`` plus ``new``; words new to ``old`` go last, in ``new``'s order."""
+    if not old:
+        return dict(new)
+    for w, c in new.items():
+        old[w] = old.get(w, 0) + c
+    return old
 
 
 class Tokenizer:
@@ -265,13 +283,17 @@ class Tokenizer:
         return bool(self.word_index) or self.document_count > 0
 
     # -- tokenizing ----------------------------------------------------------------------------
-    def _splitter(self) -> Callable[[str], Any]:
-        key = (self.filters, self.lower, self.split, self.char_level)
+    def _splitter(self, keep_empty: bool = False) -> Callable[[str], Any]:
+        """The tokenizer of one text: a list of words (or the characters, ``char_level``).
+
+        With ``keep_empty`` the word list may hold empty strings, which the caller drops.
+        """
+        key = (self.filters, self.lower, self.split, self.char_level, keep_empty)
         if self._cache.get("split_key") != key:
             if self.char_level:
                 splitter: Callable[[str], Any] = str.lower if self.lower else str
             else:
-                splitter = word_splitter(self.filters, self.lower, self.split)
+                splitter = word_splitter(self.filters, self.lower, self.split, keep_empty)
             self._cache["split_key"], self._cache["split"] = key, splitter
         return self._cache["split"]
 
@@ -280,37 +302,38 @@ class Tokenizer:
 
         Nothing changes when ``texts`` raises part-way (counts are merged at the end).
         """
-        tokenize = self._splitter()
+        tokenize = self._splitter(keep_empty=True)
         counts: Counter[str] = Counter()
         docs: Counter[str] = Counter()
         count_update, docs_update = counts.update, docs.update
         n = 0
         for text in texts:
-            seq = tokenize(text)
+            seq = tokenize(text)  # may hold "" (never a token): removed below
             count_update(seq)
             docs_update(set(seq))
             n += 1
-        word_counts, word_docs = self.word_counts, self.word_docs
-        for w, c in counts.items():  # new words go last, in order of first appearance
-            word_counts[w] = word_counts.get(w, 0) + c
-        for w, c in docs.items():
-            word_docs[w] = word_docs.get(w, 0) + c
+        counts.pop("", None)
+        docs.pop("", None)
+        self.word_counts = _merged(self.word_counts, counts)
+        self.word_docs = _merged(self.word_docs, docs)
         self.document_count += n
         self._rebuild()
 
     def _rebuild(self) -> None:
         # Python's sort is stable (also with reverse=True): count descending, ties by first
         # appearance, exactly as the reference's `wcounts.sort(key=..., reverse=True)`.
-        ordered = sorted(self.word_counts.items(), key=itemgetter(1), reverse=True)
-        vocabulary = [w for w, _ in ordered]
+        counts = self.word_counts
+        vocabulary = sorted(counts, key=counts.__getitem__, reverse=True)
         if self.oov_token is not None:
             vocabulary.insert(0, self.oov_token)
         # dict(zip()) as the reference: an oov token that is also a word keeps the later index
         self.word_index = dict(zip(vocabulary, range(1, len(vocabulary) + 1)))
-        self.index_word = IndexWord((i, w) for w, i in self.word_index.items())
-        word_index, index_docs = self.word_index, self.index_docs
-        for w, c in self.word_docs.items():
-            index_docs[word_index[w]] = c
+        if len(self.word_index) == len(vocabulary):
+            self.index_word = IndexWord(zip(range(1, len(vocabulary) + 1), vocabulary))
+        else:
+            self.index_word = IndexWord((i, w) for w, i in self.word_index.items())
+        docs = self.word_docs
+        self.index_docs.update(zip(map(self.word_index.__getitem__, docs), docs.values()))
         self._cache.pop("lookup_key", None)
 
     def fit_on_sequences(self, sequences: list[Any]) -> None:
@@ -338,13 +361,14 @@ class Tokenizer:
     def sequences_from_texts(self, texts: Iterable[str]) -> Iterator[list[int]]:
         """One list of indices per text (the reference's ``texts_to_sequences_generator``)."""
         lookup, oov_index = self._lookup()
-        tokenize = self._splitter()
         get = lookup.get
         if oov_index is not None:
+            tokenize = self._splitter()
             oov = repeat(oov_index)
             for text in texts:
                 yield list(map(get, tokenize(text), oov))
-        else:
+        else:  # "" is never in the vocabulary, so the empty strings drop out with the unknowns
+            tokenize = self._splitter(keep_empty=True)
             for text in texts:
                 yield list(filter(None, map(get, tokenize(text))))
 
