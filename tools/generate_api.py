@@ -35,6 +35,9 @@ def keras_classes(family: str) -> list[tuple[str, type]]:
     import keras
 
     module = getattr(keras, family)
+    if spec.FAMILIES[family].kind == "function":
+        return [(n, getattr(module, n)) for n in sorted(dir(module))
+                if n[0].isupper() and inspect.isfunction(getattr(module, n))]
     base = getattr(module, spec.FAMILIES[family].base_class)
     seen: dict[type, str] = {}
     for name in sorted(dir(module)):
@@ -68,11 +71,12 @@ def first_line(cls: type) -> str:
 def parameters(family: str, name: str, cls: type) -> list[tuple[str, str]]:
     """(argument, default source) pairs of the generated signature, target excluded."""
     table = spec.FAMILIES[family]
-    signature = inspect.signature(cls.__init__)
+    is_function = table.kind == "function"
+    signature = inspect.signature(cls if is_function else cls.__init__)
     defaults = table.defaults.get(name, {})
     renames = {v: k for k, v in table.arg_names.get(name, {}).items()}
     out: list[tuple[str, str]] = []
-    for param in list(signature.parameters.values())[1:]:
+    for param in list(signature.parameters.values())[0 if is_function else 1:]:
         if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
             continue
         arg = renames.get(param.name, param.name)
@@ -179,8 +183,11 @@ def module_source(family: str, classes: list[tuple[str, type]], title: str,
     import keras
 
     table = spec.FAMILIES[family]
-    imports = "factory" if table.adapter == "create_layer" else f"{table.adapter}, factory"
+    imports = "factory" if table.adapter_module != "factories" else f"{table.adapter}, factory"
     text = HEADER.format(title=title, version=keras.__version__, imports=imports)
+    if table.adapter_module not in ("factories", "layers"):
+        adapters = ("application_helper, " if family == "applications" else "") + table.adapter
+        text += f"from ..families.{table.adapter_module} import {adapters}\n"
     if table.adapter == "create_layer":
         text += (
             "from ..families.layers import LAYER_TARGET, MERGE_TARGET, create_layer, "
@@ -219,7 +226,10 @@ def family_files(family: str) -> dict[Path, str]:
     table = spec.FAMILIES[family]
     classes = [(n, c) for n, c in keras_classes(family) if n not in table.not_applicable]
     if not table.by_topic:
-        return {OUT / f"{family}.py": module_source(family, classes, family)}
+        text = module_source(family, classes, family)
+        if family == "applications":
+            text = add_application_helpers(text)
+        return {OUT / f"{family}.py": text}
     by_topic: dict[str, list[tuple[str, type]]] = {}
     for name, cls in classes:
         by_topic.setdefault(spec.layer_topic(cls.__module__), []).append((name, cls))
@@ -231,6 +241,53 @@ def family_files(family: str) -> dict[Path, str]:
             family, members, f"{family} ({topic.replace('_', ' ')})", with_aliases=False
         )
     return files
+
+
+#: R's names of the per-application preprocessing and decoding modules
+APPLICATION_HELPER_MODULES = {"imagenet_utils": "imagenet"}
+
+
+def add_application_helpers(text: str) -> str:
+    """``vgg16_preprocess_input()``, ``imagenet_decode_predictions()``, ...: one pair per
+    ``keras.applications`` submodule, generated like the family's members."""
+    import keras
+
+    apps = keras.applications
+    names: list[str] = []
+    body = ""
+    for module in sorted(n for n in dir(apps) if n[0].islower() and not n.startswith("_")):
+        prefix = APPLICATION_HELPER_MODULES.get(module, module)
+        for fn_name in ("preprocess_input", "decode_predictions"):
+            fn = getattr(getattr(apps, module), fn_name, None)
+            if fn is None:
+                continue
+            r_fn = f"{prefix}_{fn_name}"
+            params = []
+            for p in inspect.signature(fn).parameters.values():
+                default = "REQUIRED" if p.default is inspect.Parameter.empty else (
+                    literal(p.default) or "KERAS_DEFAULT")
+                params.append((p.name, default))
+            arg0 = params[0][0]
+            usage = ("x <- imagenet_preprocess_input(x)" if fn_name == "preprocess_input"
+                     else "imagenet_decode_predictions(preds, top = 3)")
+            py_usage = usage.replace(" <- ", " = ").replace("top = 3", "top=3").replace(
+                "imagenet", prefix)
+            body += (
+                f'\n\n@factory("applications")\n'
+                f"def {r_fn}{render_signature(None, params)}:\n"
+                f'    """{first_line(fn)}\n\n'
+                f"    Wraps ``keras.applications.{module}.{fn_name}`` "
+                f"(``{arg0}`` first, as in R).\n\n"
+                f"    R: ``{usage.replace('imagenet', prefix)}``\n"
+                f"    Python: ``{py_usage}``\n"
+                f'    """\n'
+                f'    return application_helper("{module}", "{fn_name}", "{r_fn}", locals())\n'
+            )
+            names.append(r_fn)
+    head, tail = text.split("\n\n__all__ = [\n")
+    existing = [line.strip().strip('",') for line in tail.splitlines() if line.startswith("    ")]
+    return (head + body + "\n\n__all__ = [\n"
+            + "".join(f'    "{n}",\n' for n in sorted(existing + names)) + "]\n")
 
 
 def generate() -> dict[Path, str]:

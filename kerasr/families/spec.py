@@ -30,9 +30,10 @@ class Family:
     name: str
     #: prefix of the R function names (``layer_``)
     r_prefix: str
-    #: the Keras base class every member derives from (in ``keras.<name>``)
+    #: the Keras base class every member derives from (in ``keras.<name>``); for a family
+    #: of functions (``kind="function"``), members are the module's capitalised functions
     base_class: str
-    #: the runtime adapter the generated bodies call (``kerasr.families.factories``/``layers``)
+    #: the runtime adapter the generated bodies call, and its module in ``kerasr.families``
     adapter: str
     #: how the docstring example uses a member: "pipe", "compile:<arg>", "fit:<arg>", "call"
     usage: str
@@ -57,6 +58,12 @@ class Family:
     shape_args: frozenset[str] = frozenset()
     #: split the generated code into one module per R topic (``generated/layers_core.py``)
     by_topic: bool = False
+    #: "class" (members are Keras classes) or "function" (Keras functions, e.g. VGG16)
+    kind: str = "class"
+    #: the module of ``kerasr.families`` that holds the adapter
+    adapter_module: str = "factories"
+    #: spellings rewritten before the snake-case rule (``ResNet`` -> ``Resnet``)
+    name_rewrites: dict[str, str] = field(default_factory=dict)
 
     @property
     def modules(self) -> list[str]:
@@ -103,7 +110,7 @@ DEPRECATED_ALIASES: dict[str, str] = {
 
 _LAYERS = Family(
     name="layers", r_prefix="layer_", base_class="Layer", adapter="create_layer",
-    usage="pipe", docs_group="layers", docs_title="Layers",
+    usage="pipe", docs_group="layers", docs_title="Layers", adapter_module="layers",
     r_names={
         "ReLU": "layer_activation_relu",
         "LeakyReLU": "layer_activation_leaky_relu",
@@ -203,6 +210,23 @@ FAMILIES: dict[str, Family] = {
             },
         ),
         Family(
+            name="applications", r_prefix="application_", base_class="",
+            adapter="create_application", usage="call", docs_group="applications",
+            docs_title="Applications", kind="function", adapter_module="applications",
+            name_rewrites={"ConvNeXt": "Convnext", "DenseNet": "Densenet",
+                           "EfficientNet": "Efficientnet", "InceptionResNet": "InceptionResnet",
+                           "MobileNet": "Mobilenet", "ResNet": "Resnet"},
+            r_names={"NASNetLarge": "application_nasnetlarge",
+                     "NASNetMobile": "application_nasnetmobile",
+                     "EfficientNetV2B0": "application_efficientnet_v2b0",
+                     "EfficientNetV2B1": "application_efficientnet_v2b1",
+                     "EfficientNetV2B2": "application_efficientnet_v2b2",
+                     "EfficientNetV2B3": "application_efficientnet_v2b3",
+                     "EfficientNetV2L": "application_efficientnet_v2l",
+                     "EfficientNetV2M": "application_efficientnet_v2m",
+                     "EfficientNetV2S": "application_efficientnet_v2s"},
+        ),
+        Family(
             name="regularizers", r_prefix="regularizer_", base_class="Regularizer",
             adapter="create_object", usage="call", docs_group="regularizers",
             docs_title="Regularizers",
@@ -246,4 +270,8 @@ def r_name(family: str, class_name: str) -> str:
     Python: ``r_name("layers", "Conv2D")``  # "layer_conv_2d"
     """
     spec = FAMILIES[family]
-    return spec.r_names.get(class_name) or spec.r_prefix + snake_case(class_name)
+    if class_name in spec.r_names:
+        return spec.r_names[class_name]
+    for old, new in spec.name_rewrites.items():
+        class_name = class_name.replace(old, new)
+    return spec.r_prefix + snake_case(class_name)

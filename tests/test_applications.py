@@ -1,0 +1,133 @@
+"""The application_* family (issue 16): R's names and arguments over keras.applications.
+
+Every application builds with ``weights = NULL`` (the full sweep is marked slow); the small
+ones are built here on small inputs, transfer learning works the R way, and the ImageNet
+helpers decode as R does (one data frame per sample).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import kerasr
+from kerasr import (
+    ArgumentError,
+    InvalidValueError,
+    application_mobilenet,
+    application_vgg16,
+    compile,
+    fit,
+    freeze_weights,
+    imagenet_decode_predictions,
+    imagenet_preprocess_input,
+    keras_model_sequential,
+    layer_dense,
+    layer_flatten,
+    unfreeze_weights,
+    vgg16_preprocess_input,
+)
+from kerasr.families.spec import FAMILIES, r_name
+
+
+def keras_applications():
+    from kerasr import _keras
+
+    apps = _keras.keras().applications
+    return [n for n in dir(apps) if n[0].isupper() and inspect.isfunction(getattr(apps, n))]
+
+
+def test_every_keras_application_has_its_r_name():
+    names = {n: r_name("applications", n) for n in keras_applications()}
+    missing = [f"{k} -> {v}" for k, v in names.items() if not callable(getattr(kerasr, v, None))]
+    assert not missing
+    # R keras's spellings of the workshops' applications
+    for expected in ("application_vgg16", "application_resnet50", "application_inception_v3",
+                     "application_mobilenet_v2", "application_xception", "application_densenet121",
+                     "application_nasnetlarge", "application_efficientnet_b0",
+                     "application_efficientnet_v2b0", "application_convnext_tiny",
+                     "application_inception_resnet_v2", "application_resnet50_v2"):
+        assert expected in names.values(), expected
+    assert FAMILIES["applications"].kind == "function"
+
+
+def test_signature_has_r_arguments():
+    params = inspect.signature(application_vgg16).parameters
+    for arg in ("include_top", "weights", "input_tensor", "input_shape", "pooling", "classes"):
+        assert arg in params
+
+
+# R: conv_base <- application_vgg16(weights = NULL, include_top = FALSE,
+#                                   input_shape = c(32, 32, 3))
+#    model <- keras_model_sequential() %>% conv_base %>% layer_flatten() %>% layer_dense(1)
+#    freeze_weights(conv_base); unfreeze_weights(conv_base, from = "block5_conv1")
+def test_transfer_learning_the_r_way():
+    conv_base = application_vgg16(weights=None, include_top=False, input_shape=[32, 32, 3])
+    model = (keras_model_sequential() >> conv_base >> layer_flatten()
+             >> layer_dense(units=1, activation="sigmoid"))
+    freeze_weights(conv_base)
+    assert len(model.trainable_weights) == 2
+    unfreeze_weights(conv_base, from_="block5_conv1")
+    trainable = [layer.name for layer in conv_base.layers if layer.trainable and layer.weights]
+    assert trainable == ["block5_conv1", "block5_conv2", "block5_conv3"]
+    model >> compile(optimizer="sgd", loss="binary_crossentropy")
+    x = np.random.default_rng(0).random((4, 32, 32, 3)).astype("float32")
+    history = model >> fit(x, np.array([0, 1, 0, 1.0]), epochs=1, verbose=0)
+    assert np.isfinite(history.metrics.loss[0])
+
+
+def test_pooling_and_classes_arguments():
+    base = application_mobilenet(weights=None, include_top=False, input_shape=(32, 32, 3),
+                                 pooling="avg")
+    assert tuple(base.output.shape) == (None, 1024)
+    top = application_mobilenet(weights=None, input_shape=(32, 32, 3), classes=3.0)
+    assert tuple(top.output.shape) == (None, 3)
+
+
+def test_bad_arguments_are_clear():
+    with pytest.raises(InvalidValueError, match="`pooling` must be"):
+        application_mobilenet(weights=None, include_top=False, input_shape=(32, 32, 3),
+                              pooling="mean")
+    with pytest.raises(InvalidValueError, match='weights = "imagenet".*classes = 1000'):
+        application_vgg16(weights="imagenet", classes=10)
+    with pytest.raises(ArgumentError, match="did you mean `include_top`"):
+        application_vgg16(include_tops=False)
+
+
+# R: x <- imagenet_preprocess_input(x); imagenet_decode_predictions(preds, top = 3)
+def test_imagenet_helpers():
+    x = np.full((1, 2, 2, 3), 255.0)
+    out = imagenet_preprocess_input(x)
+    assert x[0, 0, 0, 0] == 255.0  # the input is not changed in place
+    np.testing.assert_allclose(out[0, 0, 0], [255 - 103.939, 255 - 116.779, 255 - 123.68],
+                               rtol=1e-5)
+    np.testing.assert_allclose(vgg16_preprocess_input(x), out)
+
+
+def test_decode_predictions_gives_one_data_frame_per_sample(monkeypatch):
+    import importlib
+
+    # The real class index is downloaded on first use; tests are offline, so Keras's decoder
+    # is given an index with the real layout (wnid, description) in its module-level cache.
+    imagenet_utils = importlib.import_module("keras.src.applications.imagenet_utils")
+    index = {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
+    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", index)
+    preds = np.zeros((2, 1000))
+    preds[0, 7], preds[1, 42] = 0.9, 0.8
+    frames = imagenet_decode_predictions(preds, top=3)
+    assert len(frames) == 2
+    assert list(frames[0].columns) == ["class_name", "class_description", "score"]
+    assert frames[0].class_name[0] == "n00000007" and frames[0].class_description[0] == "class_7"
+    assert frames[1].score[0] == pytest.approx(0.8) and len(frames[1]) == 3
+    with pytest.raises(InvalidValueError, match="imagenet_decode_predictions"):
+        imagenet_decode_predictions(np.zeros((2, 10)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", keras_applications())
+def test_every_application_builds_without_weights(name):
+    function = getattr(kerasr, r_name("applications", name))
+    model = function(weights=None)
+    assert model.count_params() > 0
