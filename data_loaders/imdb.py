@@ -216,8 +216,17 @@ def keras_sequences(
     return out, labels
 
 
+def _local(file: str | os.PathLike[str], function: str) -> Path:
+    local = Path(file).expanduser()
+    if not local.is_file():
+        raise DataValueError(f"{function}(): `file` {os.fspath(file)!r} is not a file")
+    return local
+
+
 def _fetch_npz(key: str, path: str | os.PathLike[str], directory: Any, function: str,
-               fetch_options: dict[str, Any]) -> Path:
+               fetch_options: dict[str, Any], file: str | os.PathLike[str] | None = None) -> Path:
+    if file is not None:  # a local copy (a fixture, a mirror): read as is, no digest
+        return _local(file, function)
     if not os.fspath(path).endswith(".npz"):
         raise DataValueError(
             f"{function}(): `path` must name an .npz file such as {key!r}, got {path!r}"
@@ -237,10 +246,13 @@ def load_imdb(
     index_from: int = 3,
     *,
     directory: str | os.PathLike[str] | None = None,
+    file: str | os.PathLike[str] | None = None,
     **fetch_options: Any,
 ) -> Split:
     """IMDB as ``keras.datasets.imdb.load_data`` returns it: ``((x_train, y_train), (x_test,
     y_test))``, x as lists of int lists, y as int arrays (25,000 each).
+
+    ``file``: read this local npz instead (no download, no digest check), e.g. a fixture.
 
     R: ``c(c(x_train, y_train), c(x_test, y_test)) %<-% dataset_imdb(num_words = 10000)``
     Python: ``(x_train, y_train), (x_test, y_test) = load_imdb(num_words=10000)``
@@ -248,13 +260,13 @@ def load_imdb(
     function = "load_imdb"
     _check_options(function, num_words=num_words, skip_top=skip_top, maxlen=maxlen, seed=seed,
                    start_char=start_char, oov_char=oov_char, index_from=index_from)
-    file = _fetch_npz("imdb.npz", path, directory, function, fetch_options)
+    npz = _fetch_npz("imdb.npz", path, directory, function, fetch_options, file)
     keys = ("x_train", "y_train", "x_test", "y_test")
-    arrays = read_sequences_npz(file, keys, function)
-    x_train = _as_lists(arrays["x_train"], "x_train", file, function)
-    x_test = _as_lists(arrays["x_test"], "x_test", file, function)
-    y_train = _labels(arrays["y_train"], len(x_train), "y_train", file, function)
-    y_test = _labels(arrays["y_test"], len(x_test), "y_test", file, function)
+    arrays = read_sequences_npz(npz, keys, function)
+    x_train = _as_lists(arrays["x_train"], "x_train", npz, function)
+    x_test = _as_lists(arrays["x_test"], "x_test", npz, function)
+    y_train = _labels(arrays["y_train"], len(x_train), "y_train", npz, function)
+    y_test = _labels(arrays["y_test"], len(x_test), "y_test", npz, function)
     # 1. one RandomState shuffles the train indices, then the test indices
     rng = np.random.RandomState(seed)
     parts, labels = [], []
@@ -272,20 +284,26 @@ def load_imdb(
 
 def load_word_index(
     key: str, path: str | os.PathLike[str], function: str,
-    directory: str | os.PathLike[str] | None = None, **fetch_options: Any,
+    directory: str | os.PathLike[str] | None = None,
+    local: str | os.PathLike[str] | None = None, **fetch_options: Any,
 ) -> dict[str, int]:
     """Fetch a Keras word-index JSON (registry ``key``), check its MD5, return word -> rank.
+    ``local``: read this file instead (no download, no digest check).
 
     R: ``dataset_imdb_word_index()``
     Python: ``load_word_index("imdb_word_index.json", "imdb_word_index.json", "load")``
     """
-    if not os.fspath(path):
-        raise DataValueError(f"{function}(): `path` must be a file name, got {path!r}")
-    base = cache_dir(directory, create=False)
-    file = fetch(registry.get(key), dest=base / Path(path), **fetch_options)
-    data = file.read_bytes()
+    if local is not None:
+        file = _local(local, function)
+        data = file.read_bytes()
+    else:
+        if not os.fspath(path):
+            raise DataValueError(f"{function}(): `path` must be a file name, got {path!r}")
+        base = cache_dir(directory, create=False)
+        file = fetch(registry.get(key), dest=base / Path(path), **fetch_options)
+        data = file.read_bytes()
     expected = WORD_INDEX_MD5[key]
-    if hashlib.md5(data).hexdigest() != expected:
+    if local is None and hashlib.md5(data).hexdigest() != expected:
         forget(file)
         raise ChecksumError(
             f"{function}(): {str(file)!r} does not match the MD5 Keras pins for {key} "
@@ -308,13 +326,15 @@ def load_imdb_word_index(
     path: str | os.PathLike[str] = "imdb_word_index.json",
     *,
     directory: str | os.PathLike[str] | None = None,
+    file: str | os.PathLike[str] | None = None,
     **fetch_options: Any,
 ) -> dict[str, int]:
     """The IMDB word index: word -> frequency rank (``"the": 1``); data indices are rank + 3.
+    ``file``: read this local JSON instead (no download, no digest check).
 
     R: ``word_index <- dataset_imdb_word_index()``
     Python: ``word_index = load_imdb_word_index()``
     """
     return load_word_index(
-        "imdb_word_index.json", path, "load_imdb_word_index", directory, **fetch_options
+        "imdb_word_index.json", path, "load_imdb_word_index", directory, file, **fetch_options
     )

@@ -49,10 +49,13 @@ def load_reuters(
     index_from: int = 3,
     *,
     directory: str | os.PathLike[str] | None = None,
+    file: str | os.PathLike[str] | None = None,
     **fetch_options: Any,
 ) -> Split:
     """Reuters as ``keras.datasets.reuters.load_data`` returns it: ``((x_train, y_train),
     (x_test, y_test))``, x as lists of int lists, y as int arrays.
+
+    ``file``: read this local npz instead (no download, no digest check), e.g. a fixture.
 
     R: ``c(c(x_train, y_train), c(x_test, y_test)) %<-% dataset_reuters(num_words = 10000)``
     Python: ``(x_train, y_train), (x_test, y_test) = load_reuters(num_words=10000)``
@@ -68,10 +71,10 @@ def load_reuters(
             f"{function}(): `test_split` must be a number in [0, 1), got {test_split!r}; "
             "use e.g. test_split = 0.2"
         )
-    file = _fetch_npz("reuters.npz", path, directory, function, fetch_options)
-    arrays = read_sequences_npz(file, ("x", "y"), function)
-    xs = _as_lists(arrays["x"], "x", file, function)
-    ys = _labels(arrays["y"], len(xs), "y", file, function)
+    npz = _fetch_npz("reuters.npz", path, directory, function, fetch_options, file)
+    arrays = read_sequences_npz(npz, ("x", "y"), function)
+    xs = _as_lists(arrays["x"], "x", npz, function)
+    ys = _labels(arrays["y"], len(xs), "y", npz, function)
     order = np.arange(len(xs))
     np.random.RandomState(seed).shuffle(order)
     xs, ys = [xs[i] for i in order.tolist()], ys[order]
@@ -92,13 +95,16 @@ def load_reuters_word_index(
     path: str | os.PathLike[str] = "reuters_word_index.json",
     *,
     directory: str | os.PathLike[str] | None = None,
+    file: str | os.PathLike[str] | None = None,
     **fetch_options: Any,
 ) -> dict[str, int]:
     """The Reuters word index: word -> frequency rank; data indices are rank + 3.
+    ``file``: read this local JSON instead (no download, no digest check).
 
     R: ``word_index <- dataset_reuters_word_index()``
     Python: ``word_index = load_reuters_word_index()``
     """
     return load_word_index(
-        "reuters_word_index.json", path, "load_reuters_word_index", directory, **fetch_options
+        "reuters_word_index.json", path, "load_reuters_word_index", directory, file,
+        **fetch_options,
     )

@@ -337,3 +337,21 @@ def test_download_failure_names_the_function(tmp_path: Path, monkeypatch: pytest
 
     with pytest.raises(DownloadError, match="dataset_imdb\\(\\): could not download .imdb.npz"):
         ds.dataset_imdb()
+
+
+def test_local_files_are_read_without_download(tmp_path: Path):
+    # a fixture or a private copy: `file=` skips the cache, the download and the digest
+    npz = fixture_file(tmp_path, IMDB_NPZ)
+    (x_train, _), _ = load_imdb(file=npz, num_words=20)
+    (kx_train, _), _ = keras_imdb(npz, num_words=20)
+    assert x_train == kx_train
+    words = tmp_path / "words.json"
+    words.write_bytes(WORD_INDEX)
+    from data_loaders import load_imdb_word_index, load_reuters_word_index
+
+    assert load_imdb_word_index(file=words)["film"] == 5
+    assert load_reuters_word_index(file=words)["the"] == 1
+    (rx, _), _ = load_reuters(file=fixture_file(tmp_path, REUTERS_NPZ))
+    assert len(rx) == 40
+    with pytest.raises(DataValueError, match="load_imdb\\(\\): `file` .* is not a file"):
+        load_imdb(file=tmp_path / "missing.npz")
