@@ -89,6 +89,16 @@ def test_training_run_records_a_run_in_tfruns_layout(work, capsys):
     assert not kerasr.is_run_active()
 
 
+def test_script_runs_on_its_own_with_command_line_flags(work):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "train.py", "--units", "128", "--dropout=0.25"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "units=128 dropout=0.25" in out
+    assert not (work / "runs").exists()  # outside a run nothing is recorded
+
+
 def test_raising_script_is_recorded_as_failed(work):
     with pytest.raises(RunFailedError) as err:
         kerasr.training_run("train.py", flags={"units": 7, "fail_on": "7"}, echo=False)
