@@ -128,6 +128,8 @@ def _frame_class() -> type:
             return RunsFrame
 
         def __repr__(self) -> str:
+            if "run_dir" not in self.columns:  # a selection of columns: pandas's own print
+                return pd.DataFrame.__repr__(self)
             try:
                 return format_runs(self, getattr(self, "_kerasr_order", None) or ["start"])
             except Exception:  # columns the runs view cannot show: plain pandas
