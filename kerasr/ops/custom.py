@@ -35,6 +35,14 @@ def register_custom_object(name: str, obj: Any) -> None:
         hook(lambda k: k.saving.get_custom_objects().update(_PENDING))
 
 
+def _flush_pending() -> None:
+    """Register what was named before Keras loaded (when kerasr has no load hook for it)."""
+    if _PENDING and _keras.keras_loaded():
+        registry = _keras.keras().saving.get_custom_objects()
+        for name, obj in _PENDING.items():
+            registry.setdefault(name, obj)
+
+
 def custom_metric(name: str, metric_fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     """Name a ``(y_true, y_pred)`` function so compile(), history and evaluate() use ``name``.
 
@@ -56,6 +64,7 @@ def custom_metric(name: str, metric_fn: Callable[[Any, Any], Any]) -> Callable[[
         )
 
     def metric(y_true: Any, y_pred: Any) -> Any:
+        _flush_pending()
         value = metric_fn(y_true, y_pred)
         _check_shape(name, value, y_pred)
         return value
@@ -63,7 +72,6 @@ def custom_metric(name: str, metric_fn: Callable[[Any, Any], Any]) -> Callable[[
     metric.__name__ = name
     metric.__qualname__ = name
     metric.__doc__ = getattr(metric_fn, "__doc__", None)
-    metric.__wrapped__ = metric_fn  # type: ignore[attr-defined]
     register_custom_object(name, metric)
     return metric
 
