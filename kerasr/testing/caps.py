@@ -202,7 +202,9 @@ def record_fit(history: Any, started: float) -> None:
     first_loss = None
     if "loss" in final and len(metrics["loss"]):
         first_loss = _json_number(list(metrics["loss"])[0])
-    line = {"epochs": epochs, "seconds": round(time.perf_counter() - started, 4),
+    params = getattr(history, "params", None) or {}
+    steps = params.get("steps") if hasattr(params, "get") else None
+    line = {"epochs": epochs, "steps": steps, "seconds": round(time.perf_counter() - started, 4),
             "final": final, "first_loss": first_loss}
     # one write() of one line in append mode: lines from one process never interleave
     with open(path, "a", encoding="utf-8") as handle:

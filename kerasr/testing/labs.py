@@ -92,11 +92,11 @@ class LabItem(pytest.Item):
         if self.kind == "notebook":
             paired = self.path.with_suffix(".py")
             if settings.paired == "script" and paired.exists():
-                pytest.skip(f"paired with {paired.name} (a jupytext pair), which runs instead; "
+                _skip(f"paired with {paired.name} (a jupytext pair), which runs instead; "
                             f"kerasr_paired = notebook or both to run the notebook")
         elif self.kind == "script" and settings.paired == "notebook" and \
                 self.path.with_suffix(".ipynb").exists():
-            pytest.skip(f"paired with {self.path.with_suffix('.ipynb').name}, which runs "
+            _skip(f"paired with {self.path.with_suffix('.ipynb').name}, which runs "
                         f"instead (kerasr_paired = notebook)")
         workdir = self._workdir()
         started = time.perf_counter()
@@ -123,7 +123,7 @@ class LabItem(pytest.Item):
         try:
             from kerasr.translate import translate_r
         except ImportError as exc:
-            pytest.skip(f"{self.path.name}: R labs need kerasr's R translator "
+            _skip(f"{self.path.name}: R labs need kerasr's R translator "
                         f"(kerasr.translate.translate_r), not available here: {exc}")
         try:
             code = translate_r(self.path.read_text(encoding="utf-8"))
@@ -173,7 +173,7 @@ class LabItem(pytest.Item):
         try:
             run_notebook(self.path, env, settings.timeout, settings.seed, settings.eager)
         except NotebookSkip as exc:
-            pytest.skip(str(exc))
+            _skip(str(exc))
         except NotebookTimeout as exc:
             raise LabError(f"{self.path.name} was stopped after {settings.timeout:g} s "
                            f"(timeout: --kerasr-timeout / kerasr_timeout) in cell "
@@ -188,8 +188,16 @@ class LabItem(pytest.Item):
             return excinfo.value.text
         return super().repr_failure(excinfo, style=style)
 
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{self.kind} lab {self.path.name}"
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.kind} lab {self.path.name}"
+
+
+def _skip(reason: str) -> None:
+    """Skip the lab, reported at the lab's own file rather than at this module."""
+    try:
+        raise pytest.skip.Exception(reason, _use_item_location=True)
+    except TypeError:  # a pytest without the keyword
+        pytest.skip(reason)
 
 
 def _read(path: Path) -> str:

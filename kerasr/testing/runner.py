@@ -22,6 +22,7 @@ import re
 import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,11 @@ def prepare(seed: int | None = None, eager: bool = False) -> None:
 
         random.seed(seed)
         np.random.seed(seed)
+
+    # expected under the caps: Keras's own "Limiting epochs to 3", and tf.data's note that
+    # its (already fast) input functions stay compiled
+    warnings.filterwarnings("ignore", message="Limiting epochs to")
+    warnings.filterwarnings("ignore", message="Even though the `tf.config.experimental_run")
 
     def on_keras(keras: Any) -> None:
         if seed is not None:
