@@ -983,6 +983,10 @@ class Emitter(TidyMixin, GgplotMixin):
             return Code(f"{py_name(name)}({self._plain_args(args)})", POSTFIX)
         if name == "transmute":
             self._check_data_masking(name, args)
+        if name == "plot" and len(args) == 1 and args[0].node is not None and \
+                args[0].node.type == "call" and self._call_name(args[0].node) == "as.raster":
+            self.imports.update(rules.PLT)  # plot(as.raster(img)) draws an image
+            return Code(f"plt.imshow({self._value(args[0]).text})", POSTFIX)
         if name in self.k.names and (rule is None or rule.special is None):
             self.imports.add(KERASR_IMPORT)
             params = self.k.params.get(name, [])
@@ -1316,13 +1320,29 @@ class Emitter(TidyMixin, GgplotMixin):
         out += text[pos:].replace("{", "{{").replace("}", "}}")
         return Code("f" + repr(out).replace("'", '"') if '"' not in out else "f" + repr(out))
 
+    def _collapse(self, args: list[Arg], sep: str) -> Code | None:
+        """``paste(x, collapse = " ")`` of one vector: ``" ".join(map(str, x))``."""
+        collapse = [a for a in args if a.name == "collapse"]
+        values = [a for a in args if a.name is None and (a.node is not None or a.code)]
+        if len(collapse) != 1 or len(values) != 1:
+            return None
+        joiner = self._value(collapse[0])
+        return Code(f"{joiner.at(POSTFIX)}.join(map(str, {self._value(values[0]).text}))",
+                    POSTFIX)
+
     def _special_paste0(self, args: list[Arg], node: Any) -> Code:
         collapse = [a for a in args if a.name in ("collapse",)]
+        joined = self._collapse(args, "")
+        if joined is not None:
+            return joined
         if collapse:
             self.todo("paste", "paste(collapse = ) joins a vector: use sep.join(map(str, x))")
         return self._fstring([a for a in args if a.name is None], "")
 
     def _special_paste(self, args: list[Arg], node: Any) -> Code:
+        joined = self._collapse(args, " ")
+        if joined is not None:
+            return joined
         sep_args = [a for a in args if a.name == "sep"]
         sep = " "
         if sep_args:

@@ -87,15 +87,25 @@ class GgplotMixin:
             if arg.node is None:
                 continue
             key = arg.name.strip("`") if arg.name else (positional.pop(0) if positional else None)
+            if key in ("color", "colour", "group", "fill"):
+                node = arg.node  # colour by a column: one line (or point set) per group
+                if node.type == "call" and e._call_name(node) in ("factor", "as.factor"):
+                    inner = e._args(node)
+                    node = inner[0].node if len(inner) == 1 else None
+                if node is None or node.type != "identifier" or out.get("group") not in (
+                        None, node.text.decode()):
+                    raise _Unsupported
+                out["group"] = node.text.decode().strip("`")
+                continue
             if key not in ("x", "y"):
                 raise _Unsupported
             out[key] = arg
         return out
 
-    def _column(self, arg: Any) -> str:
+    def _column(self, arg: Any, var: str = DATA) -> str:
         e: Any = self
         with e._masking(strict=True) as _:
-            e._mask_var = DATA
+            e._mask_var = var
             return e._value(arg).text
 
     def _style(self, args: list[Any], kind: str) -> str:
@@ -152,17 +162,27 @@ class GgplotMixin:
                 rest = [a for a in args if a not in own]
                 if "x" not in layer:
                     raise _Unsupported
-                x = self._column(layer["x"])
+                group = layer.get("group")
+                var = "_g" if group else DATA
+                x = self._column(layer["x"], var)
+                label = ", label=_key" if group else ""
+                head = [f'for _key, _g in {DATA}.groupby("{group}"):'] if group else []
+                pad = "    " if group else ""
                 if name == "geom_histogram":
-                    lines.append(f"plt.hist({x}{self._style(rest, 'hist')})")
+                    lines.extend(head)
+                    lines.append(f"{pad}plt.hist({x}{self._style(rest, 'hist')}{label})")
                     continue
                 if "y" not in layer:
                     raise _Unsupported
-                y = self._column(layer["y"])
+                y = self._column(layer["y"], var)
                 if name == "geom_point":
-                    lines.append(f"plt.scatter({x}, {y}{self._style(rest, 'point')})")
+                    lines.extend(head)
+                    lines.append(f"{pad}plt.scatter({x}, {y}{self._style(rest, 'point')}{label})")
                 elif name == "geom_line":
-                    lines.append(f"plt.plot({x}, {y}{self._style(rest, 'line')})")
+                    lines.extend(head)
+                    lines.append(f"{pad}plt.plot({x}, {y}{self._style(rest, 'line')}{label})")
+                elif group:
+                    raise _Unsupported
                 else:
                     method = [a for a in rest if a.name == "method"]
                     if not method or e._value(method[0]).text.strip("\"'") != "lm":
@@ -171,19 +191,47 @@ class GgplotMixin:
                     lines.append(f"plt.plot({x}, np.poly1d(np.polyfit({x}, {y}, 1))({x})"
                                  f"{self._style(rest, 'line')})")
                 continue
-            if name in ("ggtitle", "xlab", "ylab") and len(args) == 1 and args[0].name is None:
-                fn = {"ggtitle": "title", "xlab": "xlabel", "ylab": "ylabel"}[name]
+            if name in ("geom_vline", "geom_hline"):
+                key = "xintercept" if name == "geom_vline" else "yintercept"
+                at = [a for a in args if a.name == key]
+                if len(at) != 1:
+                    raise _Unsupported
+                fn = "axvline" if name == "geom_vline" else "axhline"
+                style = self._style([a for a in args if a is not at[0]], "line")
+                lines.append(f"plt.{fn}({e._value(at[0]).text}{style})")
+                continue
+            if name == "geom_col" and base == "ggplot":
+                layer = dict(mapping)
+                if "x" not in layer or "y" not in layer or "group" in layer:
+                    raise _Unsupported
+                x, y = self._column(layer["x"]), self._column(layer["y"])
+                lines.append(f"plt.bar({x}, {y}{self._style(args, 'hist')})")
+                continue
+            if name == "ggtitle" and args and args[0].name is None and all(
+                    a.name in (None, "subtitle") for a in args) and len(args) <= 2:
+                text = e._value(args[0]).text
+                if len(args) == 2:
+                    text = f'{text} + "\\n" + {e._value(args[1]).text}'
+                lines.append(f"plt.title({text})")
+                continue
+            if name in ("xlab", "ylab") and len(args) == 1 and args[0].name is None:
+                fn = {"xlab": "xlabel", "ylab": "ylabel"}[name]
                 lines.append(f"plt.{fn}({e._value(args[0]).text})")
                 continue
             if name == "labs":
                 for a in args:
+                    if a.name in ("color", "colour", "fill", "caption", "subtitle"):
+                        continue  # legend titles and captions: cosmetic
                     fn = {"x": "xlabel", "y": "ylabel", "title": "title"}.get(a.name or "")
                     if fn is None:
                         raise _Unsupported
                     lines.append(f"plt.{fn}({e._value(a).text})")
                 continue
-            if name in ("scale_y_log10", "scale_x_log10") and not args:
+            if name in ("scale_y_log10", "scale_x_log10") and len(args) <= 1 and all(
+                    a.name in (None, "name") for a in args):
                 lines.append(f'plt.{name[6]}scale("log")')
+                if args:
+                    lines.append(f"plt.{name[6]}label({e._value(args[0]).text})")
                 continue
             if name in ("scale_x_continuous", "scale_y_continuous"):
                 limits = [a for a in args if a.name == "limits"]
@@ -193,4 +241,6 @@ class GgplotMixin:
                 lines.append(f"plt.{name[6]}lim({value})")
                 continue
             raise _Unsupported
+        if any(line.startswith("for _key") for line in lines):
+            lines.append("plt.legend()")
         return lines

@@ -199,6 +199,12 @@ FUNCTIONS: dict[str, Rule] = {
     "summarize": Rule(special="summarise", imports=PD),
     "count": Rule(special="count", imports=PD),
     "n_distinct": Rule("x", "pd.Series({x}).nunique()", PD),
+    "left_join": Rule(special="join", imports=PD),
+    "inner_join": Rule(special="join", imports=PD),
+    "right_join": Rule(special="join", imports=PD),
+    "full_join": Rule(special="join", imports=PD),
+    "row_number": Rule(special="row_number"),
+    "n": Rule(special="n"),
     "first": Rule("x", "{x}[0]"),
     "last": Rule("x", "{x}[-1]"),
     "distinct": Rule("x", "{x}.drop_duplicates()"),
@@ -316,7 +322,12 @@ FUNCTIONS: dict[str, Rule] = {
     "title": Rule("main", "plt.title({main})", PLT),
     "load": Rule(todo="load() reads R's .RData: save the objects with numpy/pickle instead"),
     "save": Rule(todo="save() writes R's .RData: use numpy.save or pickle"),
-    "as.raster": Rule(todo="as.raster(): show the image array with plt.imshow(x / max)"),
+    "as.raster": Rule("x, max=1", "np.asarray({x}) / {max}", NP),
+    # crayon's colours only style terminal text: the text is kept
+    **{colour: Rule("...", "{...}") for colour in (
+        "blue", "red", "green", "yellow", "cyan", "magenta", "silver", "bold", "italic")},
+    "is.numeric": Rule("x", "np.issubdtype(np.asarray({x}).dtype, np.number)", NP),
+    "is.character": Rule("x", "isinstance({x}, str)"),
     # -- plots (base graphics) ----------------------------------------------------------
     "hist": Rule("x", "plt.hist({x})", PLT),
     "lines": Rule("x, y", "plt.plot({x}, {y})", PLT),

@@ -75,6 +75,10 @@ class TidyMixin:
     def _column_names(self, args: list[Any], verb: str) -> list[str] | None:
         """Bare column names or strings (``select(a, b)``), else None (tidyselect helpers)."""
         out = []
+        e: Any = self
+        if len(args) == 1 and args[0].node is not None and args[0].node.type == "call" \
+                and e._call_name(args[0].node) == "c":
+            args = e._args(args[0].node)  # select(df, c(a, b))
         for a in args:
             if a.node is None or a.name is not None:
                 return None
@@ -181,6 +185,8 @@ class TidyMixin:
         data, rest = self._data(args, "pull")
         if data is None:
             return Code("None")
+        if not rest:  # pull(df): the last column
+            return Code(f"{data.at(POSTFIX)}.iloc[:, -1]", POSTFIX)
         names = self._column_names(rest, "pull")
         if not names or len(names) != 1:
             e.todo("dplyr", rules.DPLYR)
@@ -307,4 +313,40 @@ class TidyMixin:
             return Code(f"count({e._plain_args(args)})", POSTFIX)
         keys = repr(names).replace("'", '"')
         return Code(f'{data.at(POSTFIX)}.groupby({keys}).size().reset_index(name="n")', POSTFIX)
+
+    def _special_join(self, args: list[Any], node: Any) -> Any:
+        """``left_join(a, b, by = "k")`` -> ``a.merge(b, how="left", on="k")``."""
+        e: Any = self
+        from .emitter import Code
+
+        how = {"left_join": "left", "inner_join": "inner", "right_join": "right",
+               "full_join": "outer"}[e._call_name(node) or "left_join"] if node.type == "call" \
+            else "left"
+        plain = [a for a in args if a.name is None and (a.node is not None or a.code)]
+        by = [a for a in args if a.name == "by"]
+        if len(plain) != 2 or len(args) != len(plain) + len(by):
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"merge({e._plain_args(args)})", POSTFIX)
+        on = f", on={e._value(by[0]).text}" if by else ""
+        return Code(f'{e._value(plain[0]).at(POSTFIX)}.merge({e._value(plain[1]).text}, '
+                    f'how="{how}"{on})', POSTFIX)
+
+    def _special_row_number(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        if self._mask is None or args:
+            e.todo("dplyr", rules.DPLYR)
+            return Code("row_number()", POSTFIX)
+        e.imports.update(rules.NP)
+        return Code(f"np.arange(1, len({self._mask_var}) + 1)", POSTFIX)
+
+    def _special_n(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        from .emitter import Code
+
+        if self._mask is None or args:
+            e.todo("dplyr", rules.DPLYR)
+            return Code("n()", POSTFIX)
+        return Code(f"len({self._mask_var})", POSTFIX)
 
