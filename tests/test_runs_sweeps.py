@@ -260,6 +260,42 @@ def test_two_sweeps_into_one_runs_dir_at_once(work):
 
 
 @pytest.mark.slow
+def test_interrupted_sweep_keeps_completed_runs_and_resumes(work):
+    import signal
+    import subprocess
+    import sys
+
+    (work / "wait.py").write_text(
+        "import os, time\nfrom kerasr import *\nFLAGS = flags(flag_integer('units', 1))\n"
+        "write_run_metadata('metrics', {'loss': [1.0 / FLAGS.units]})\n"
+        "while FLAGS.units == 3 and os.path.exists('hold'):\n    time.sleep(0.1)\n")
+    (work / "hold").write_text("")
+    code = ("from kerasr import tuning_run\n"
+            "tuning_run('wait.py', flags={'units': [1, 2, 3, 4]}, confirm=False, echo=False)\n")
+    sweep = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(kerasr.ls_runs("completed == TRUE")) < 2:
+        time.sleep(0.5)
+    while time.time() < deadline and len(kerasr.ls_runs()) < 3:
+        time.sleep(0.2)
+    time.sleep(1.0)  # the third run is waiting on `hold`
+    os.killpg(sweep.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+    output = sweep.communicate(timeout=60)[0].decode()
+    assert sweep.returncode != 0 and "KeyboardInterrupt" in output
+    df = kerasr.ls_runs()
+    assert len(df) == 3
+    assert sorted(df[df["completed"].astype(bool)]["flag_units"]) == [1, 2]
+    assert not bool(df[df["flag_units"] == 3]["completed"].iloc[0])
+    (work / "hold").unlink()
+    resumed = kerasr.tuning_run("wait.py", flags={"units": [1, 2, 3, 4]}, confirm=False,
+                                echo=False, resume=True)
+    assert sorted(resumed["flag_units"]) == [1, 2, 3, 4]
+    assert list(resumed["completed"]) == [True] * 4
+    assert len(kerasr.ls_runs()) == 5  # the interrupted run stays, recorded as incomplete
+
+
+@pytest.mark.slow
 def test_tuning_run_on_a_dask_local_cluster(work):
     distributed = pytest.importorskip("distributed", reason="pip install 'kerasr[dask]'")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
