@@ -345,3 +345,25 @@ def test_plugin_module_imports_no_keras() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_docs_list_every_option_and_the_workflow_uses_real_ones(pytester: pytest.Pytester) -> None:
+    import re
+
+    import yaml
+
+    from kerasr.testing.options import _OPTIONS
+
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "docs" / "testing-your-course.md").read_text()
+    for name in _OPTIONS:
+        assert f"`--kerasr-{name.replace('_', '-')}" in page, name
+        assert f"`kerasr_{name} =" in page, name
+    assert "(examples/course-ci.yml)" in page
+    workflow = yaml.safe_load((root / "docs" / "examples" / "course-ci.yml").read_text())
+    steps = workflow["jobs"]["labs"]["steps"]
+    command = next(s["run"] for s in steps if "pytest" in s.get("run", ""))
+    help_text = pytester.runpytest("--help").stdout.str()
+    flags = re.findall(r"--kerasr-[a-z-]+", command)
+    assert "--kerasr-fast" in flags and "--kerasr-labs" in flags
+    assert all(flag in help_text for flag in flags)
