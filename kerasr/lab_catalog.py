@@ -42,6 +42,9 @@ LABS: tuple[Lab, ...] = (
         "checkpoint and early stopping", "Fashion-MNIST (30 MB download)", False),
     Lab("lstm_power", "LSTM forecasting of household power: windows, conv1d + stacked LSTM, "
         "persistence baseline", "UCI household power consumption (20 MB download)", False),
+    Lab("imdb", "IMDB sentiment: multi-hot MLP (sequences_to_matrix), learned word embeddings "
+        "with pooling, scoring new reviews from raw text", "IMDB reviews (17 MB download)",
+        False),
 )
 
 

@@ -47,6 +47,7 @@ FIGURES = {
                   "fashion_history.png", "fashion_confusion.png", "fashion_misclassified.png"],
     "fashion_cnn": ["history.png", "per_class_accuracy.png"],
     "lstm_power": ["series.png", "history.png", "forecast.png"],
+    "imdb": ["mlp_history.png", "embedding_history.png"],
 }
 
 
@@ -104,6 +105,38 @@ def _household_zip(size: int, rows: int = 345_000) -> bytes:
     return data
 
 
+def _write_imdb(folder: Path) -> None:
+    """A small learnable IMDB stand-in in Keras's formats (wave2.md 7.3): an npz of object
+    arrays of Python int lists whose sentiment words decide the 0/1 label, and a word index."""
+    folder.mkdir(parents=True)
+    common = ["the", "and", "a", "of", "to", "is", "in", "it", "i", "this", "that", "was",
+              "as", "for", "with", "movie", "but", "film", "on", "not"]
+    positive = ["great", "excellent", "wonderful", "best", "loved", "perfect", "beautiful",
+                "brilliant", "amazing", "story"]
+    negative = ["worst", "awful", "boring", "waste", "bad", "terrible", "poor", "horrible",
+                "time", "dull"]
+    words = common + positive + negative + [f"word{i}" for i in range(1500)]
+    ranks = {w: i + 1 for i, w in enumerate(words)}
+    rng = np.random.default_rng(0)
+
+    def reviews(n: int) -> tuple[np.ndarray, np.ndarray]:
+        x = np.empty(n, dtype=object)
+        y = rng.integers(0, 2, n)
+        for i, label in enumerate(y):
+            length = int(rng.integers(20, 120))
+            body = rng.integers(1, len(words) + 1, length)
+            cues = rng.choice([ranks[w] for w in (positive if label else negative)],
+                              size=max(2, length // 8))
+            body[rng.choice(length, size=len(cues), replace=False)] = cues
+            x[i] = [int(w) for w in body]
+        return x, y
+
+    (x_train, y_train), (x_test, y_test) = reviews(2000), reviews(1000)
+    np.savez(folder / "imdb.npz", x_train=x_train, y_train=y_train, x_test=x_test,
+             y_test=y_test)
+    (folder / "imdb_word_index.json").write_text(json.dumps(ranks))
+
+
 @pytest.fixture(scope="session")
 def lab_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment variables pointing the labs at offline data (generated or real)."""
@@ -111,6 +144,7 @@ def lab_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     base = tmp_path_factory.mktemp("lab-data")
     _write_fashion(base / "fashion")
+    _write_imdb(base / "imdb")
     cache = base / "cache"
     cache.mkdir()
     entry = registry.get("household_power_consumption.zip")
@@ -120,6 +154,7 @@ def lab_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "KERASR_FAST": "1",
         "KERASR_DATA_DIR": str(cache),
         "KERASR_LAB_FASHION_MNIST_DIR": str(base / "fashion"),
+        "KERASR_LAB_IMDB_DIR": str(base / "imdb"),
         "KERASR_DOWNLOAD_RETRIES": "0",
         "KERASR_DOWNLOAD_TIMEOUT": "2",
     }
@@ -178,6 +213,12 @@ def check_results(name: str, out: Path) -> dict:
     elif name == "lstm_power":
         assert _finite(r["persistence_mae"]) and r["persistence_mae"] > 0
         assert _finite(r["lstm_mae"]) and r["n_train_windows"] > 1000
+    elif name == "imdb":
+        assert r["n_train"] == 2000 and r["n_test"] == 1000 and r["num_words"] == 1000
+        assert r["mlp_test_accuracy"] > 0.8 and r["embedding_test_accuracy"] > 0.75
+        for model in ("new_review_mlp", "new_review_embedding"):
+            assert r[model]["positive"] > 0.5 > r[model]["negative"], model
+        assert r["first_review_start"].startswith("? ")  # index 1, the start mark, decodes as ?
     return results
 
 
@@ -189,7 +230,7 @@ def test_catalog_matches_lab_files() -> None:
     offline = {lab.name: lab.offline for lab in LABS}
     assert offline == {"baby_steps": True, "perceptrons": True, "boston": True,
                        "kyphosis": True, "mnist_mlp": False, "fashion_cnn": False,
-                       "lstm_power": False}
+                       "lstm_power": False, "imdb": False}
 
 
 def test_lab_list_command() -> None:
