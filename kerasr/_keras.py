@@ -1,16 +1,27 @@
 """Lazy access to Keras: ``import kerasr`` never imports Keras, TensorFlow or JAX.
 
-The first call that needs Keras imports it (with TensorFlow's C++ log noise turned down)
-and runs the hooks registered with :func:`on_keras_loaded` (the layer family installs
-``Layer.__rrshift__`` there, so that ``model >> layer`` composes as R's ``%>%`` does).
-This is the one module of kerasr that imports ``keras`` (a test checks it).
+The first call that needs Keras imports it and runs the hooks registered with
+:func:`on_keras_loaded` (the layer family installs ``Layer.__rrshift__`` there, so that
+``model >> layer`` composes as R's ``%>%`` does). This is the one module of kerasr that
+imports ``keras`` (a test checks it).
+
+TensorFlow's C++ start-up lines (``oneDNN custom operations are on ...``, ``All log
+messages before absl::InitializeLog() ...``, CPU-instruction notes) are printed at import,
+some of them whatever ``TF_CPP_MIN_LOG_LEVEL`` says; R users never see them. So the import
+runs with file descriptor 2 caught: TensorFlow's informational and warning lines are
+dropped and everything else (errors, Python warnings) is written back to stderr.
+``KERASR_TF_LOG=1`` or ``set_option("kerasr.tf_log", True)`` before Keras loads shows
+TensorFlow's logging untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -23,12 +34,68 @@ _keras: ModuleType | None = None
 _HOOKS: list[Callable[[ModuleType], None]] = []
 
 
+#: TensorFlow's C++ log lines at INFO or WARNING level (absl's format), and the notes that
+#: come with them at start-up.
+_TF_NOISE = re.compile(
+    r"^(?:[IW]\d{4} [\d:.]+\s+\d+ \S+:\d+\] "
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r"|To enable the following instructions: .* rebuild TensorFlow)"
+)
+
+
+def tf_log_shown() -> bool:
+    """True when TensorFlow's start-up logging is wanted (``KERASR_TF_LOG``/option).
+
+    R: (R's keras shows no TensorFlow start-up lines)
+    Python: ``set_option("kerasr.tf_log", True)``
+    """
+    from .options import get_option
+
+    value = get_option("kerasr.tf_log")
+    if value is None:
+        value = os.environ.get("KERASR_TF_LOG", "")
+    return str(value).strip().lower() in ("1", "true", "yes", "on", "all")
+
+
+@contextlib.contextmanager
+def _quiet_tensorflow_start() -> Iterator[None]:
+    """Catch fd 2 while Keras (and TensorFlow's C++ libraries) load; replay what matters."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no usable fd 2: nothing to quiet
+        yield
+        return
+    caught = tempfile.TemporaryFile()
+    try:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+        caught.seek(0)
+        text = caught.read().decode("utf-8", "replace")
+    finally:
+        os.close(saved)
+        caught.close()
+    kept = [line for line in text.splitlines(keepends=True) if not _TF_NOISE.match(line)]
+    if kept:
+        sys.stderr.write("".join(kept))
+        sys.stderr.flush()
+
+
 def keras() -> ModuleType:
     """Import Keras on first use and return the module."""
     global _keras
     if _keras is None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import keras as _k
+        if "keras" in sys.modules or tf_log_shown():
+            import keras as _k
+        else:
+            with _quiet_tensorflow_start():
+                import keras as _k
 
         _keras = _k
         for hook in list(_HOOKS):

@@ -234,3 +234,94 @@ def test_r_generic_plot_dispatches_on_history():
     assert [ax.get_ylabel() for ax in figure.axes if ax.get_ylabel()] == ["loss"]
     with pytest.raises(InvalidValueError, match="plot\\(\\): no method for list"):
         plot([1, 2, 3])
+
+
+# -- where plot() goes: R's devices ------------------------------------------------------
+_SCRIPT = """
+import sys
+import numpy as np
+from kerasr import plot, set_option
+from kerasr.history import TrainingHistory
+e = np.arange(12)
+h = TrainingHistory({"verbose": 0, "epochs": 12, "steps": 1},
+                    {"loss": list(np.exp(-e / 5)), "val_loss": list(np.exp(-e / 6))})
+plot(h)
+h.plot(metrics="loss")
+if len(sys.argv) > 1:
+    set_option("kerasr.plot_file", False)
+    plot(h)
+print("keras loaded:", "keras" in sys.modules)
+"""
+
+
+def _run_plot_script(tmp_path: Path, *args: str, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "plots.py"
+    script.write_text(_SCRIPT)
+    child_env = {k: v for k, v in os.environ.items()
+                 if k not in ("PYTEST_CURRENT_TEST", "KERASR_PLOT_FILE", "DISPLAY")}
+    child_env.update(MPLBACKEND="Agg", **env)
+    root = Path(__file__).resolve().parents[1]
+    child_env["PYTHONPATH"] = os.pathsep.join([str(root), child_env.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, str(script), *args], cwd=tmp_path, env=child_env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_plot_in_a_script_writes_rplots_png_and_says_where(tmp_path: Path) -> None:
+    proc = _run_plot_script(tmp_path, "off")
+    assert proc.returncode == 0, proc.stderr
+    first, second = tmp_path / "Rplots.png", tmp_path / "Rplots-2.png"
+    for path in (first, second):
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert path.stat().st_size > 5000
+        assert f"plot(): figure written to {path.resolve()}" in proc.stderr
+    # turned off with the option: no third file, no third message; Keras never loaded
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Rplots-2.png", "Rplots.png",
+                                                          "plots.py"]
+    assert proc.stderr.count("figure written to") == 2
+    assert "keras loaded: False" in proc.stdout
+    from PIL import Image
+
+    with Image.open(first) as img:
+        assert img.size == (700, 500)  # R's 7 x 5 inches at 100 dpi
+
+
+def test_plot_file_from_the_environment_and_turned_off(tmp_path: Path, monkeypatch,
+                                                      capsys) -> None:
+    from kerasr import display
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")  # as in a script
+    monkeypatch.setattr(display, "_files_written", [])
+    monkeypatch.setenv("KERASR_PLOT_FILE", "figs/history.png")
+    (tmp_path / "figs").mkdir()
+    assert display.plot_device() == "file"
+    _hist(12).plot()
+    _hist(12).plot()
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == ["history-2.png",
+                                                                      "history.png"]
+    assert "figure written to " + str(tmp_path / "figs" / "history-2.png") in (
+        capsys.readouterr().err)
+    monkeypatch.setenv("KERASR_PLOT_FILE", "")
+    assert display.plot_device() == "none"
+    _hist(12).plot()
+    set_option("kerasr.plot_file", "option.png")  # the option beats the variable
+    try:
+        assert display.plot_file() == "option.png"
+    finally:
+        set_option("kerasr.plot_file", None)
+    assert sorted(p.name for p in tmp_path.rglob("*.png")) == ["history-2.png", "history.png"]
+    assert "figure written" not in capsys.readouterr().err
+
+
+def test_plot_under_pytest_only_returns_the_figure(tmp_path: Path, monkeypatch) -> None:
+    from kerasr.display import plot_device
+
+    monkeypatch.chdir(tmp_path)
+    assert plot_device() == "none"
+    fig = _hist(3).plot()
+    assert isinstance(fig, Figure)
+    assert list(tmp_path.iterdir()) == []

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .core import TrainingHistory
 
-from ..display import new_figure
+from ..display import new_figure, present_figure
 from ..rbase.stats import SMOOTH_POINTS, loess
 
 __all__ = ["GGPLOT_COLOURS", "draw_history", "figure_for_history", "update_history"]
@@ -339,7 +339,10 @@ def figure_for_history(
     taller when there are more than two panels. Epochs not run (early stopping) and
     non-finite values are left out; the epoch axis spans all planned epochs.
 
-    The Figure is returned, not shown: in a notebook it displays as the cell's value.
+    The Figure is returned and shown where R's ``plot()`` would show it: in a notebook
+    as the cell's value, in an interactive session in a window, and in a plain script it
+    is written to ``Rplots.png`` in the working folder (option ``kerasr.plot_file``), the
+    path printed on stderr; see :func:`kerasr.display.present_figure`.
 
     R: ``plot(history, metrics = NULL, smooth = TRUE, theme_bw = FALSE)``
     Python: ``plot_history(history, metrics=None, smooth=True, theme_bw=False)``
@@ -355,4 +358,5 @@ def figure_for_history(
         figsize = (7.0, max(5.0, 1.9 * len(panels) + 1.0))
     fig = new_figure(figsize)
     draw_history(fig, history, metrics=panels or None, smooth=smooth, theme_bw=theme_bw)
+    present_figure(fig, "plot()")
     return fig
