@@ -36,6 +36,9 @@ class AtomicWriteError(OSError):
     Python: ``try: save_model(m, "m.keras")`` / ``except OSError as e: print(e)``
     """
 
+    def __str__(self) -> str:
+        return str(self.strerror)
+
 
 def _umask() -> int:
     try:
@@ -63,9 +66,11 @@ def write_error(error: OSError, target: PathLike, function: str, existed: bool) 
     code = error.errno
     kept = (f"the previous '{target.name}' is unchanged" if existed
             else "nothing was written")
-    if code in _FULL:
-        why = ("the disk is full or the file would exceed a size limit "
-               f"({os.strerror(code)}); free some space or choose another folder")
+    if code == errno.EFBIG:
+        why = ("the file would exceed the size limit for files "
+               f"({os.strerror(code)}); raise the limit (ulimit -f) or save less")
+    elif code in _FULL:
+        why = f"the disk is full ({os.strerror(code)}); free some space or choose another folder"
     elif code in _DENIED:
         why = (f"the folder '{folder}' is not writable ({os.strerror(code)}); choose a "
                "writable folder or change its permissions")
