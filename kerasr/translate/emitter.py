@@ -377,28 +377,37 @@ class Emitter(TidyMixin, GgplotMixin):
 
     def _statement_call(self, node: Any, indent: str) -> list[str] | None:
         name = self._call_name(node)
+        if name == "p_load":  # pacman::p_load(a, b): library() of each
+            lines = []
+            for arg in self._args(node):
+                if arg.node is not None and arg.name is None:
+                    lines.extend(self._library(arg.node.text.decode().strip("`'\""), indent))
+            return list(dict.fromkeys(lines)) or None
         if name in ("library", "require", "requireNamespace"):
             args = self._args(node)
             if not args or args[0].node is None:
                 return None
-            pkg = args[0].node.text.decode().strip("`'\"")
-            if pkg in rules.KERASR_PACKAGES:
-                self.library_imports.add(KERASR_IMPORT)
-                return [indent + KERASR_IMPORT]
-            if pkg in rules.PACKAGE_IMPORTS:
-                lines = rules.PACKAGE_IMPORTS[pkg]
-                self.library_imports.update(lines)
-                if not lines:
-                    return [f"{indent}# library({pkg}): not needed in Python"]
-                return [indent + line for line in lines]
-            # no import: every call into the package gets its own TODO where it is used
-            if pkg not in self.report.r_packages:
-                self.report.r_packages.append(pkg)
-            return [f"{indent}# library({pkg}): R package, no Python import"]
+            return self._library(args[0].node.text.decode().strip("`'\""), indent)
         rule = rules.FUNCTIONS.get(name or "")
         if rule is not None and rule.statement and rule.py:
             return [indent + self._template(name or "", rule, self._args(node))]
         return None
+
+    def _library(self, pkg: str, indent: str) -> list[str]:
+        """``library(pkg)`` as Python import lines (or a comment)."""
+        if pkg in rules.KERASR_PACKAGES:
+            self.library_imports.add(KERASR_IMPORT)
+            return [indent + KERASR_IMPORT]
+        if pkg in rules.PACKAGE_IMPORTS:
+            lines = rules.PACKAGE_IMPORTS[pkg]
+            self.library_imports.update(lines)
+            if not lines:
+                return [f"{indent}# library({pkg}): not needed in Python"]
+            return [indent + line for line in lines]
+        # no import: every call into the package gets its own TODO where it is used
+        if pkg not in self.report.r_packages:
+            self.report.r_packages.append(pkg)
+        return [f"{indent}# library({pkg}): R package, no Python import"]
 
     # -- assignment --------------------------------------------------------------------
     def _assignment(self, node: Any, op: str, indent: str) -> list[str]:
@@ -979,6 +988,11 @@ class Emitter(TidyMixin, GgplotMixin):
     def _call_named(self, name: str, args: list[Arg], node: Any) -> Code:
         """A call to a named R function, by the rules table, kerasr's names or as written."""
         rule = rules.FUNCTIONS.get(name)
+        values = [a for a in args if a.node is not None or a.code is not None]
+        if name in rules.BINARY_OPERATORS and len(values) == 2 and not any(a.name for a in values):
+            py, prec = rules.BINARY_OPERATORS[name]  # `-`(x, 1), as in x %>% `-`(1)
+            left, right = self._value(values[0]), self._value(values[1])
+            return Code(f"{left.at(prec)} {py} {right.at(prec + 1)}", prec)
         if name in self.user_functions:
             return Code(f"{py_name(name)}({self._plain_args(args)})", POSTFIX)
         if name == "transmute":
