@@ -119,3 +119,43 @@ def test_bad_dtype_names_the_function_and_argument():
         kerasr.op_cast(np.ones(2), "flaot32")
     with pytest.raises(InvalidValueError, match=r"k_cast\(\): `dtype`"):
         kerasr.k_cast(np.ones(2), "int33")
+
+
+def test_every_activation_has_its_r_name_signature_and_axis_rule():
+    from kerasr.generated import activations
+
+    k = kerasr._keras.keras()
+    assert len(activations.ACTIVATIONS) >= 17
+    failures = []
+    for r_name, (name, axes) in sorted(activations.ACTIVATIONS.items()):
+        try:
+            fn = getattr(kerasr, r_name)
+            ours = inspect.signature(fn).parameters
+            theirs = inspect.signature(getattr(k.activations, name)).parameters
+            assert list(ours) == list(theirs)
+            for arg, param in theirs.items():
+                expected = spec.r_axis_default(param.default) if arg in axes else param.default
+                assert ours[arg].default == expected, arg
+            check_axis_zero(r_name, axes)
+        except Exception as exc:  # noqa: BLE001 - reported with the function's name
+            failures.append(f"{r_name}: {type(exc).__name__}: {exc}")
+    assert not failures, "\n".join(failures)
+    for r_name in ("activation_relu", "activation_softmax", "activation_sigmoid",
+                   "activation_tanh", "activation_elu", "activation_selu", "activation_gelu"):
+        assert r_name in activations.ACTIVATIONS
+
+
+def test_activations_compute_and_serialise_in_a_saved_model(tmp_path):
+    x = np.array([[-1.0, 0.5, 2.0], [3.0, -2.0, 0.0]], dtype="float32")
+    relu = np.asarray(kerasr.op_convert_to_numpy(kerasr.activation_relu(x, max_value=1.5)))
+    np.testing.assert_allclose(relu, np.clip(x, 0, 1.5))
+    soft = np.asarray(kerasr.op_convert_to_numpy(kerasr.activation_softmax(x, axis=1)))
+    np.testing.assert_allclose(soft, np.exp(x) / np.exp(x).sum(axis=0), rtol=1e-5)
+    kerasr.set_random_seed(4)
+    model = (kerasr.keras_model_sequential(input_shape=3)
+             >> kerasr.layer_dense(units=2, activation=kerasr.activation_relu))
+    expected = np.asarray(kerasr.predict(model, x, verbose=0))
+    kerasr.save_model(model, tmp_path / "act.keras")
+    loaded = kerasr.load_model(tmp_path / "act.keras")
+    assert loaded.layers[0].activation is kerasr.activation_relu
+    np.testing.assert_allclose(np.asarray(kerasr.predict(loaded, x, verbose=0)), expected)

@@ -67,6 +67,10 @@ ALIASES: dict[str, str] = {
     "op_pmin": "minimum",
 }
 
+#: R prefix of the activation functions, and keras.activations helpers that are not ones.
+ACTIVATION_PREFIX = "activation_"
+NOT_ACTIVATIONS = frozenset({"get", "serialize", "deserialize"})
+
 #: Keras functions that are not ops a user calls (none at present).
 SKIP: frozenset[str] = frozenset()
 

@@ -16,13 +16,22 @@ from .. import _keras
 from ..arguments import as_int_like
 from ..errors import InvalidValueError, did_you_mean
 from .axis import as_axis
+from .custom import _PENDING, _flush_pending
 
 __all__: list[str] = []
 
 
 def ops() -> ModuleType:
     """``keras.ops`` (Keras is imported on first use)."""
-    return _keras.keras().ops
+    return keras().ops
+
+
+def keras() -> ModuleType:
+    """The keras module (imported on first use), with kerasr's custom objects registered."""
+    k = _keras.keras()
+    if _PENDING:
+        _flush_pending()
+    return k
 
 
 def rank_of(x: Any) -> int | None:
