@@ -346,6 +346,11 @@ def test_grid_first_flag_varies_fastest_and_deparse():
                     {"dropout": 0.3, "units": 64, "act": "relu"},
                     {"dropout": 0.2, "units": 128, "act": "relu"},
                     {"dropout": 0.3, "units": 128, "act": "relu"}]
+    import numpy as np
+
+    assert flag_grid({"units": np.array([32, 64]), "lr": range(1, 2)}) == [
+        {"units": 32, "lr": 1}, {"units": 64, "lr": 1}]
+    assert type(flag_grid({"units": np.array([32])})[0]["units"]) is int
     assert deparse({"units": 2, "act": "tanh", "bn": True, "lr": 0.5}) == \
         'list(units = 2L, act = "tanh", bn = TRUE, lr = 0.5)'
 

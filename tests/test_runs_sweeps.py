@@ -151,6 +151,9 @@ def test_missing_script_and_unwritable_runs_dir(work):
     (work / "afile").write_text("")
     with pytest.raises(InvalidValueError, match="cannot create the runs directory"):
         kerasr.training_run("train.py", runs_dir=work / "afile" / "runs")
+    with pytest.raises(InvalidValueError, match="tuning_run\\(\\): cannot create the runs"):
+        kerasr.tuning_run("train.py", flags={"units": [1, 2]}, runs_dir=work / "afile" / "r",
+                          parallel=2, confirm=False)
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,

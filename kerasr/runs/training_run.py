@@ -209,6 +209,13 @@ def _shown(run: Path, cwd: Path) -> str:
 def make_spec(script: Path, flags: Any, runs_dir: Any, run_dir: Any, context: str,
               config: Any, properties: Any, echo: bool, function: str) -> dict[str, Any]:
     """Check the arguments of a run and build its picklable spec (absolute paths)."""
+    try:
+        Path(runs_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidValueError(
+            f"{function}(): cannot create the runs directory `{runs_dir}` ({exc.strerror}); "
+            f"pass a writable `runs_dir`"
+        ) from None
     spec: dict[str, Any] = {
         "script": str(script), "cwd": os.getcwd(), "context": context, "config": config,
         "runs_dir": str(Path(runs_dir).resolve()), "run_dir": None, "echo": echo,

@@ -23,7 +23,7 @@ __all__ = ["tuning_run"]
 def flag_grid(flags: Mapping[str, Any]) -> list[dict[str, Any]]:
     """``expand.grid(flags)``: every combination, the first flag varying fastest."""
     names = list(flags)
-    values = [v if isinstance(v, (list, tuple)) else [v] for v in flags.values()]
+    values = [[_plain(x) for x in _values(v)] for v in flags.values()]
     if any(len(v) == 0 for v in values):
         empty = [n for n, v in zip(names, values) if len(v) == 0]
         raise InvalidValueError(f"tuning_run(): flag `{empty[0]}` has no values to try")
@@ -31,6 +31,22 @@ def flag_grid(flags: Mapping[str, Any]) -> list[dict[str, Any]]:
     for combo in itertools.product(*reversed(values)):
         rows.append(dict(zip(names, reversed(combo))))
     return rows
+
+
+def _values(value: Any) -> list[Any]:
+    """The values to try for one flag: a list, tuple, range, array or Series; else one value."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return [value]
+    if isinstance(value, Mapping):
+        raise InvalidValueError(
+            f"tuning_run(): the values of a flag must be a list such as [32, 64], got {value!r}"
+        )
+    return list(value)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) \
+        else value
 
 
 def deparse(flags: Mapping[str, Any]) -> str:
