@@ -150,6 +150,38 @@ def test_compare_runs_needs_two_runs(runs):
     assert "2020-03-05T14-02-11Z vs 2020-03-05T15-00-00Z" in page
 
 
+def _assert_well_formed(page: str) -> None:
+    """Every element closed in order (html.parser; the void elements excepted)."""
+    from html.parser import HTMLParser
+
+    void = {"meta", "img", "br", "hr", "input", "link", "col"}
+    stack: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                stack.append(tag)
+
+        def handle_startendtag(self, tag, attrs):  # <br />: opens and closes itself
+            pass
+
+        def handle_endtag(self, tag):
+            assert stack and stack[-1] == tag, f"</{tag}> closes <{stack[-1:]}>"
+            stack.pop()
+
+    Checker().feed(page)
+    assert stack == [], f"unclosed: {stack}"
+
+
+def test_reports_are_well_formed_html(runs):
+    old, new = runs
+    for path in (kerasr.view_run(old, viewer=False), kerasr.view_run(new, viewer=False),
+                 kerasr.compare_runs([old, new], viewer=False)):
+        page = Path(path).read_text()
+        assert page.startswith("<!DOCTYPE html>")
+        _assert_well_formed(page)
+
+
 def _screenshot(url: str, out: Path, profile: Path) -> None:
     proc = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
