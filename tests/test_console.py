@@ -1,0 +1,84 @@
+"""A quiet console: TensorFlow's C++ start-up lines are dropped while kerasr imports Keras,
+what else is written to stderr meanwhile is kept, and ``KERASR_TF_LOG=1`` shows it all."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOISE = [
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+    "I0000 00:00:1796138228.625695    4816 port.cc:153] oneDNN custom operations are on.",
+    "W0000 00:00:1796138228.625695    4816 cpu_feature_guard.cc:227] This TensorFlow binary",
+    "To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow "
+    "with the appropriate compiler flags.",
+]
+
+
+def _child(code: str, **env: str) -> subprocess.CompletedProcess:
+    child_env = {k: v for k, v in os.environ.items()
+                 if k not in ("TF_CPP_MIN_LOG_LEVEL", "KERASR_TF_LOG")}
+    child_env["PYTHONPATH"] = os.pathsep.join([str(ROOT), child_env.get("PYTHONPATH", "")])
+    child_env.update(env)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=child_env, timeout=300)
+
+
+def test_start_up_noise_is_dropped_and_the_rest_replayed_in_order() -> None:
+    first = ("\n".join(NOISE[:2]) + "\n").encode()
+    rest = ("\n".join(NOISE[2:]) + "\n").encode()
+    code = (
+        "import os, sys, warnings\n"
+        "from kerasr._keras import _quiet_tensorflow_start\n"
+        "with _quiet_tensorflow_start():\n"
+        f"    os.write(2, {first!r})\n"
+        "    os.write(2, b'E0000 00:00:1.2 77 cuda.cc:1] a real error\\n')\n"
+        f"    os.write(2, {rest!r})\n"
+        "    warnings.warn('a Python warning')\n"
+        "    print('to stdout')\n"
+        "print('after', file=sys.stderr)\n"
+        "print(os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"
+    )
+    proc = _child(code)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "E0000 00:00:1.2 77 cuda.cc:1] a real error"
+    assert "UserWarning: a Python warning" in lines[1]
+    assert lines[-1] == "after"
+    for noise in NOISE:
+        assert noise not in proc.stderr
+    assert proc.stdout.split() == ["to", "stdout", "2"]
+
+
+def test_tf_log_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kerasr._keras import tf_log_shown
+    from kerasr.options import set_option
+
+    monkeypatch.delenv("KERASR_TF_LOG", raising=False)
+    assert tf_log_shown() is False
+    monkeypatch.setenv("KERASR_TF_LOG", "1")
+    assert tf_log_shown() is True
+    set_option("kerasr.tf_log", False)  # the option beats the variable
+    try:
+        assert tf_log_shown() is False
+    finally:
+        set_option("kerasr.tf_log", None)
+
+
+@pytest.mark.slow
+def test_importing_keras_through_kerasr_prints_no_tensorflow_lines() -> None:
+    code = "import kerasr; kerasr._keras.keras(); print('loaded')"
+    quiet = _child(code)
+    assert quiet.returncode == 0 and quiet.stdout.strip() == "loaded", quiet.stderr
+    assert "oneDNN" not in quiet.stderr and "absl::InitializeLog" not in quiet.stderr
+    assert "cpu_feature_guard" not in quiet.stderr
+    if platform.machine() in ("x86_64", "AMD64"):  # TensorFlow's oneDNN builds
+        loud = _child(code, KERASR_TF_LOG="1")
+        assert loud.returncode == 0, loud.stderr
+        assert "oneDNN custom operations" in loud.stderr
