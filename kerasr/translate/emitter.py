@@ -1,14 +1,15 @@
 """Walk an R syntax tree (tree-sitter) and write Python that uses kerasr.
 
-The emitter knows R's syntax (assignments, calls, loops, indexing); what each R function
-becomes is looked up in :mod:`kerasr.translate.rules`. Anything it cannot translate is
-kept as close to the R as valid Python allows, under a ``# TODO(kerasr): <reason>`` line.
+The emitter knows R's syntax (assignments, calls, loops); what each R function becomes is
+looked up in :mod:`kerasr.translate.rules`, with the calls a template cannot say in
+:mod:`.base_r`, indexing in :mod:`.indexing`, dplyr in :mod:`.tidy` and ggplot2 in
+:mod:`.ggplot`. Anything it cannot translate is kept as close to the R as valid Python
+allows, under a ``# TODO(kerasr): <reason>`` line.
 """
 
 from __future__ import annotations
 
 import ast
-import keyword
 import re
 import textwrap
 from collections.abc import Iterable
@@ -16,51 +17,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules
+from .base_r import BaseRMixin
+from .code import (
+    ARITH,
+    ATOM,
+    CMP,
+    IFEXP,
+    KERASR_IMPORT,
+    LAMBDA,
+    OR,
+    POSTFIX,
+    SHIFT,
+    TODO_PREFIX,
+    UNARY,
+    Arg,
+    Code,
+    Untranslatable,
+    _arg_name,
+    _int_literal,
+    py_name,
+)
 from .ggplot import GgplotMixin
+from .indexing import IndexingMixin
 from .report import Report
 from .tidy import TidyMixin
 
 __all__: list[str] = []
 
-# Python precedence levels (higher binds tighter)
-LAMBDA, IFEXP, OR, AND, NOT, CMP, BOR, BAND = 0, 1, 3, 4, 5, 6, 7, 9
-SHIFT, ARITH, TERM, UNARY, POW, POSTFIX, ATOM = 10, 11, 12, 13, 14, 16, 17
-
-TODO_PREFIX = "# TODO(kerasr): "
-KERASR_IMPORT = "from kerasr import *"
 _PLACEHOLDER = re.compile(r"\{(\.\.\.|[A-Za-z_.][\w.]*)\}")
 _OPTIONAL = re.compile(r"<<(.*?)>>")
-
-
-@dataclass
-class Code:
-    """A Python expression and its precedence (for parenthesising)."""
-
-    text: str
-    prec: int = ATOM
-    pipe_inner: str | None = None  # a parenthesised multi-line ``>>`` chain, unwrapped
-    grouped: tuple[str, list[str]] | None = None  # group_by(): (data frame, key columns)
-
-    def at(self, prec: int) -> str:
-        """The text, in parentheses when it binds less tightly than ``prec``."""
-        return self.text if self.prec >= prec else f"({self.text})"
-
-
-class Untranslatable(Exception):
-    """Raised inside a statement that cannot be written as Python at all."""
-
-    def __init__(self, key: str, reason: str) -> None:
-        super().__init__(reason)
-        self.key = key
-        self.reason = reason
-
-
-@dataclass
-class Arg:
-    name: str | None
-    node: Any = None  # None for an empty slot (``x[1, ]``)
-    code: Code | None = None  # a value already translated (the left side of a pipe)
-    comment: str | None = None  # a comment following the argument
 
 
 @dataclass
@@ -98,40 +83,7 @@ class KerasrNames:
         self.params = params
 
 
-def py_name(name: str) -> str:
-    """An R name as a Python identifier: ``x.train`` -> ``x_train``, ``from`` -> ``from_``."""
-    name = name.strip("`")
-    out = re.sub(r"\W", "_", name.replace(".", "_"))
-    if not out or out[0].isdigit():
-        out = "_" + out
-    if keyword.iskeyword(out) or out in {"print", "None", "True", "False"} and out != name:
-        out += rules.PYTHON_KEYWORD_SUFFIX
-    return out
-
-
-def _arg_name(name: str) -> str:
-    name = name.strip("`").strip("'\"")
-    out = py_name(name)
-    return out
-
-
-def _is_identifier(name: str) -> bool:
-    return name.isidentifier() and not keyword.iskeyword(name)
-
-
-def _int_literal(node: Any) -> int | None:
-    """The integer value of an R numeric literal node (``3``, ``3L``), else None."""
-    if node is None or node.type not in ("float", "integer"):
-        return None
-    text = node.text.decode().rstrip("L")
-    try:
-        value = float(int(text, 16)) if text.lower().startswith("0x") else float(text)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else None
-
-
-class Emitter(TidyMixin, GgplotMixin):
+class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
     """Translate R statements to Python lines; one instance per file (shared by its chunks)."""
 
     def __init__(self, names: KerasrNames, report: Report) -> None:
@@ -1142,333 +1094,3 @@ class Emitter(TidyMixin, GgplotMixin):
         return filled
 
     # -- special calls --------------------------------------------------------------------------
-    def _c(self, args: list[Arg], as_tuple: bool = False) -> Code:
-        named = [a for a in args if a.name is not None]
-        if named:
-            self.imports.add(KERASR_IMPORT)
-            return Code(f"named_list({self._plain_args(args)})", POSTFIX)
-        items = [a for a in args if a.node is not None or a.code is not None]
-        body = self._plain_args(items)
-        if as_tuple:
-            if len(items) == 1 and not body.rstrip().endswith(","):
-                body = body + ","
-            return Code(f"({body})")
-        return Code(f"[{body}]")
-
-    def _special_c(self, args: list[Arg], node: Any) -> Code:
-        return self._c(args)
-
-    def _special_list(self, args: list[Arg], node: Any) -> Code:
-        return self._c(args)
-
-    def _special_seq(self, args: list[Arg], node: Any) -> Code:
-        rule = rules.Rule("from=1, to=1, by, length.out, along.with")
-        bound = self._match("seq", rule, args)
-        self.imports.update(rules.NP)
-
-        def v(key: str, default: str | None = None) -> str | None:
-            arg = bound.get(key)
-            if isinstance(arg, Arg):
-                return self._value(arg).text
-            return default
-
-        start, end = v("from", "1"), v("to", "1")
-        if v("length.out") is not None:
-            return Code(f"np.linspace({start}, {end}, {v('length.out')})", POSTFIX)
-        if v("along.with") is not None:
-            return Code(f"np.arange(1, len({v('along.with')}) + 1)", POSTFIX)
-        by = v("by")
-        if by is None:
-            return Code(f"np.arange({start}, {self._plus(Code(end or '1', ARITH), 1)})", POSTFIX)
-        return Code(f"np.arange({start}, {end} + {by} / 2, {by})", POSTFIX)
-
-    def _special_matrix(self, args: list[Arg], node: Any) -> Code:
-        rule = rules.Rule("data=np.nan, nrow, ncol, byrow=FALSE")
-        bound = self._match("matrix", rule, args)
-        self.imports.update(rules.NP)
-
-        def v(key: str) -> Code | None:
-            arg = bound.get(key)
-            return self._value(arg) if isinstance(arg, Arg) else None
-
-        data, nrow, ncol, byrow = v("data"), v("nrow"), v("ncol"), v("byrow")
-        shape = f"({(nrow or Code('-1')).text}, {(ncol or Code('-1')).text})"
-        if data is None or re.fullmatch(r"-?[\d.e]+|np\.nan|True|False", data.text):
-            return Code(f"np.full({shape}, {data.text if data else 'np.nan'})", POSTFIX)
-        order = "C" if byrow is not None and byrow.text == "True" else "F"
-        if byrow is not None and byrow.text not in ("True", "False"):
-            self.todo("argument", "matrix(): `byrow` is not a literal; choose order C or F")
-        return Code(f'np.reshape({data.text}, {shape}, order="{order}")', POSTFIX)
-
-    def _special_apply(self, args: list[Arg], node: Any) -> Code:
-        bound = self._match("apply", rules.Rule("X, MARGIN, FUN, ..."), args)
-        self.imports.update(rules.NP)
-        x, margin, fun = (bound.get(k) for k in ("X", "MARGIN", "FUN"))
-        if not all(isinstance(a, Arg) for a in (x, margin, fun)):
-            self.todo("argument", "apply() needs X, MARGIN and FUN")
-            return Code("None")
-        k = _int_literal(margin.node) if margin.node is not None else None  # type: ignore[union-attr]
-        if k not in (1, 2):
-            self.todo("argument", "apply(): MARGIN is not 1 or 2; choose the numpy axis")
-        axis = {1: "1", 2: "0"}.get(k or 0, "0")
-        fn = self._function_value(fun).text  # type: ignore[arg-type]
-        extra = self._plain_args(bound["..."]) if bound.get("...") else ""
-        if extra:
-            fn = f"lambda v: {fn}(v, {extra})"
-        return Code(f"np.apply_along_axis({fn}, {axis}, {self._value(x).text})",  # type: ignore[arg-type]
-                    POSTFIX)
-
-    def _function_value(self, arg: Arg) -> Code:
-        """An argument that R calls (``FUN``, ``.f``): R's function names win over variables."""
-        self._want_function = True
-        try:
-            return self._value(arg)
-        finally:
-            self._want_function = False
-
-    def _special_scale(self, args: list[Arg], node: Any) -> Code:
-        bound = self._match("scale", rules.Rule("x, center=TRUE, scale=TRUE"), args)
-        self.imports.update(rules.NP)
-        x = bound.get("x")
-        if not isinstance(x, Arg):
-            self.todo("argument", "scale() needs x")
-            return Code("None")
-        xs = self._value(x).at(POSTFIX)
-        parts: dict[str, Code | None] = {}
-        for key, computed in (("center", f"np.mean({xs}, axis=0)"),
-                              ("scale", f"np.std({xs}, axis=0, ddof=1)")):
-            arg = bound.get(key)
-            value = self._value(arg) if isinstance(arg, Arg) else Code("True")
-            parts[key] = (Code(computed, POSTFIX) if value.text == "True"
-                          else None if value.text == "False" else value)
-        center, scale = parts["center"], parts["scale"]
-        out = Code(xs) if center is None else Code(f"{xs} - {center.at(TERM)}", ARITH)
-        if scale is not None:
-            return Code(f"{out.at(TERM)} / {scale.at(TERM + 1)}", TERM)
-        return out
-
-    def _special_image(self, args: list[Arg], node: Any) -> Code:
-        """``image(z)`` or ``image(x, y, z)``: the matrix drawn, as ``plt.imshow``."""
-        values = [a for a in args if a.name is None and (a.node is not None or a.code)]
-        named = {a.name: a for a in args if a.name is not None}
-        z = named.get("z") or (values[2] if len(values) >= 3 else values[0] if values else None)
-        if z is None:
-            self.todo("argument", "`image()` needs the matrix to draw")
-            return Code("plt.imshow(None)", POSTFIX)
-        extra = [a for a in named.values() if a.name not in ("z", "x", "y", "col", "axes")]
-        if extra:
-            self.todo("argument", "image(): arguments other than the matrix are not translated")
-        return Code(f"plt.imshow({self._value(z).text})", POSTFIX)
-
-    def _special_sample(self, args: list[Arg], node: Any) -> Code:
-        rule = rules.Rule("x, size, replace=FALSE, prob")
-        bound = self._match("sample", rule, args)
-        self.imports.update(rules.NP)
-
-        def v(key: str) -> Code | None:
-            arg = bound.get(key)
-            return self._value(arg) if isinstance(arg, Arg) else None
-
-        x, size, replace, prob = v("x"), v("size"), v("replace"), v("prob")
-        if x is None:
-            self.todo("argument", "`sample()` needs argument `x`")
-            x = Code("None")
-        xnode = bound.get("x")
-        scalar = isinstance(xnode, Arg) and xnode.node is not None and (
-            xnode.node.type in ("float", "integer")
-            or (xnode.node.type == "call" and self._call_name(xnode.node) in (
-                "nrow", "ncol", "length", "NROW")))
-        population = f"np.arange(1, {self._plus(x, 1)})" if scalar else x.text
-        if size is None and prob is None and replace is None:
-            return Code(f"np.random.permutation({population})", POSTFIX)
-        extra = f", size={size.text}" if size is not None else ""
-        extra += f", replace={replace.text if replace is not None else 'False'}"
-        if prob is not None:
-            extra += f", p={prob.text}"
-        return Code(f"np.random.choice({population}{extra})", POSTFIX)
-
-    def _fstring(self, args: list[Arg], sep: str) -> Code:
-        parts: list[str] = []
-        for arg in args:
-            if arg.node is None and arg.code is None:
-                continue
-            if arg.node is not None and arg.node.type == "string" and arg.code is None:
-                lit = ast.literal_eval(self.expr(arg.node).text)
-                parts.append(lit.replace("{", "{{").replace("}", "}}"))
-            else:
-                text = self._value(arg).text
-                if "\n" in text or "#" in text or "\\" in text or '"' in text:
-                    parts.append("{" + self._tmp_call("str", text) + "}")
-                else:
-                    parts.append("{" + text + "}")
-        body = sep.join(parts).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return Code(f'f"{body}"' if "{" in body.replace("{{", "") else f'"{body}"')
-
-    def _tmp_call(self, fn: str, text: str) -> str:
-        raise Untranslatable("paste", "paste()/paste0() with a complex argument: write an f-string")
-
-    def _special_glue(self, args: list[Arg], node: Any) -> Code:
-        """``glue("loss {loss}")`` -> ``f"loss {loss}"`` (the R inside braces is translated)."""
-        from .parsing import parse_r
-
-        text = ""
-        for arg in args:
-            if arg.name is not None or arg.node is None or arg.node.type != "string":
-                self.todo("glue", "glue() with named or non-literal arguments: write an f-string")
-                return Code(f"glue({self._plain_args(args)})", POSTFIX)
-            text += ast.literal_eval(self.expr(arg.node).text)
-        out, pos = "", 0
-        for m in re.finditer(r"\{([^{}]*)\}", text):
-            out += text[pos : m.start()].replace("{", "{{").replace("}", "}}")
-            try:
-                root = parse_r(m.group(1))
-                inner = [c for c in root.named_children if c.type != "comment"]
-                value = self.expr(inner[0]).text if len(inner) == 1 else None
-            except Exception:
-                value = None
-            if value is None or any(ch in value for ch in "\\\"'\n#{}"):
-                self.todo("glue", "glue() expression is not simple: write an f-string")
-                return Code(repr(text).replace("'", '"'))
-            out += "{" + value + "}"
-            pos = m.end()
-        out += text[pos:].replace("{", "{{").replace("}", "}}")
-        return Code("f" + repr(out).replace("'", '"') if '"' not in out else "f" + repr(out))
-
-    def _collapse(self, args: list[Arg], sep: str) -> Code | None:
-        """``paste(x, collapse = " ")`` of one vector: ``" ".join(map(str, x))``."""
-        collapse = [a for a in args if a.name == "collapse"]
-        values = [a for a in args if a.name is None and (a.node is not None or a.code)]
-        if len(collapse) != 1 or len(values) != 1:
-            return None
-        joiner = self._value(collapse[0])
-        return Code(f"{joiner.at(POSTFIX)}.join(map(str, {self._value(values[0]).text}))",
-                    POSTFIX)
-
-    def _special_paste0(self, args: list[Arg], node: Any) -> Code:
-        collapse = [a for a in args if a.name in ("collapse",)]
-        joined = self._collapse(args, "")
-        if joined is not None:
-            return joined
-        if collapse:
-            self.todo("paste", "paste(collapse = ) joins a vector: use sep.join(map(str, x))")
-        return self._fstring([a for a in args if a.name is None], "")
-
-    def _special_paste(self, args: list[Arg], node: Any) -> Code:
-        joined = self._collapse(args, " ")
-        if joined is not None:
-            return joined
-        sep_args = [a for a in args if a.name == "sep"]
-        sep = " "
-        if sep_args:
-            node_ = sep_args[0].node
-            if node_ is not None and node_.type == "string":
-                sep = ast.literal_eval(self.expr(node_).text)
-            else:
-                self.todo("paste", "paste(sep = ) is not a literal: write an f-string")
-        if [a for a in args if a.name == "collapse"]:
-            self.todo("paste", "paste(collapse = ) joins a vector: use sep.join(map(str, x))")
-        return self._fstring([a for a in args if a.name is None], sep)
-
-    def _special_cat(self, args: list[Arg], node: Any) -> Code:
-        values = [a for a in args if a.name is None and (a.node is not None or a.code)]
-        sep = next((a for a in args if a.name == "sep"), None)
-        end = '""'
-        if values and values[-1].node is not None and values[-1].node.type == "string" and \
-                values[-1].node.text.decode()[1:-1].endswith("\\n"):
-            last = values[-1].node.text.decode()[1:-1]
-            if last == "\\n":
-                values = values[:-1]
-                end = None
-            elif "\\n" not in last[:-2]:
-                end = None
-                values = values[:-1] + [Arg(None, code=Code(f'"{last[:-2]}"'))]
-        extra = []
-        if sep is not None:
-            extra.append(f"sep={self._value(sep).text}")
-        if end is not None:
-            extra.append(f"end={end}")
-        body = self._plain_args(values)
-        joined = ", ".join(p for p in [body.rstrip(", "), *extra] if p)
-        return Code(f"print({joined})", POSTFIX)
-
-    # -- indexing ------------------------------------------------------------------------------
-    def _x_subset(self, node: Any) -> Code:
-        obj = self.expr(node.child_by_field_name("function"))
-        args = self._args(node)
-        if any(a.name == "drop" for a in args):
-            self.todo("drop", rules.SYNTAX_TODOS["drop"])
-            args = [a for a in args if a.name != "drop"]
-        if len(args) == 1 and args[0].node is None:
-            return Code(f"{obj.at(POSTFIX)}[:]", POSTFIX)
-        if len(args) == 2 and args[0].node is None and self._is_names(args[1].node):
-            # df[, "col"] / df[, c("a", "b")]: columns by name, as pandas indexes them
-            return Code(f"{obj.at(POSTFIX)}[{self._index(args[1])}]", POSTFIX)
-        slots = [self._index(a) for a in args]
-        if len(args) > 1 and any(self._is_names(a.node) for a in args):
-            self.todo("data_frame_index", rules.SYNTAX_TODOS["data_frame_index"])
-        return Code(f"{obj.at(POSTFIX)}[{', '.join(slots)}]", POSTFIX)
-
-    def _is_names(self, node: Any) -> bool:
-        """A string, or ``c()`` of strings (names of columns or elements)."""
-        if node is None:
-            return False
-        if node.type == "string":
-            return True
-        if node.type == "call" and self._call_name(node) == "c":
-            items = self._args(node)
-            return bool(items) and all(a.node is not None and a.node.type == "string"
-                                       for a in items)
-        return False
-
-    def _x_subset2(self, node: Any) -> Code:
-        obj = self.expr(node.child_by_field_name("function"))
-        args = [a for a in self._args(node) if a.node is not None]
-        slots = [self._index(a) for a in args]
-        return Code(f"{obj.at(POSTFIX)}[{', '.join(slots)}]", POSTFIX)
-
-    def _index(self, arg: Arg) -> str:
-        """One R index as a 0-based Python index or slice."""
-        node = arg.node
-        if node is None:
-            return ":"
-        k = _int_literal(node)
-        if k is not None:
-            return str(k - 1)
-        t = node.type
-        if t == "unary_operator" and self._op(node) == "-":
-            self.todo("negative_index", rules.SYNTAX_TODOS["negative_index"])
-            return self.expr(node).text
-        if t == "binary_operator" and self._op(node) == ":":
-            lhs, rhs = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
-            a, b = _int_literal(lhs), _int_literal(rhs)
-            if a is not None and b is not None and a > b:
-                return f"{a - 1}:{'' if b == 1 else b - 2}:-1"
-            if a is None and b == 1:  # n:1 counts down in R
-                return f"{self._plus(self.expr(lhs), -1)}::-1"
-            start = str(a - 1) if a is not None else self._plus(self.expr(lhs), -1)
-            return f"{start}:{self.expr(rhs).text}"
-        if t in ("string", "true", "false") or (
-            t == "binary_operator"
-            and self._op(node) in ("==", "!=", "<", ">", "<=", ">=", "&", "|", "&&", "||", "%in%")
-        ) or (t == "unary_operator" and self._op(node) == "!"):
-            return self.expr(node).text
-        if t == "call" and self._call_name(node) == "c":
-            items = self._args(node)
-            ints = [_int_literal(a.node) for a in items]
-            if items and all(i is not None for i in ints):
-                return "[" + ", ".join(str(i - 1) for i in ints if i is not None) + "]"
-            if items and all(a.node is not None and a.node.type == "string" for a in items):
-                return self._c(items).text
-        if t == "call" and self._call_name(node) in ("is.na", "is.null"):
-            return self.expr(node).text
-        return self._plus(self.expr(node), -1)
-
-    def _x_extract_operator(self, node: Any) -> Code:
-        obj = self.expr(node.child_by_field_name("lhs"))
-        rhs = node.child_by_field_name("rhs")
-        if rhs is None:
-            raise Untranslatable("untranslated", "`$` without a name")
-        key = rhs.text.decode().strip("`'\"")
-        if _is_identifier(key):
-            return Code(f"{obj.at(POSTFIX)}.{key}", POSTFIX)
-        return Code(f'{obj.at(POSTFIX)}["{key}"]', POSTFIX)

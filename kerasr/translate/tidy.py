@@ -14,10 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import rules
+from .code import POSTFIX, Code
 
 __all__: list[str] = []
-
-POSTFIX = 16
 
 
 class TidyMixin:
@@ -93,8 +92,6 @@ class TidyMixin:
     def _special_tibble(self, args: list[Any], node: Any) -> Any:
         """``tibble(x = ..., y = f(x))``: later columns may use earlier ones (``assign``)."""
         e: Any = self
-        from .emitter import Code
-
         e.imports.update(rules.PD)
         defined: set[str] = set()
         plain: list[Any] = []
@@ -121,8 +118,6 @@ class TidyMixin:
 
     def _special_mutate(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "mutate")
         if data is None:
             return Code("None")
@@ -141,8 +136,6 @@ class TidyMixin:
 
     def _special_filter(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "filter")
         if data is None:
             return Code("None")
@@ -159,8 +152,6 @@ class TidyMixin:
 
     def _special_select(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "select")
         if data is None:
             return Code("None")
@@ -180,8 +171,6 @@ class TidyMixin:
 
     def _special_pull(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "pull")
         if data is None:
             return Code("None")
@@ -195,8 +184,6 @@ class TidyMixin:
 
     def _special_arrange(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "arrange")
         if data is None:
             return Code("None")
@@ -219,8 +206,6 @@ class TidyMixin:
 
     def _special_slice_sample(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "slice_sample")
         if data is None:
             return Code("None")
@@ -236,8 +221,6 @@ class TidyMixin:
 
     def _special_sample_frac(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "sample_frac")
         if data is None:
             return Code("None")
@@ -246,8 +229,6 @@ class TidyMixin:
 
     def _special_rename(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "rename")
         if data is None:
             return Code("None")
@@ -261,8 +242,6 @@ class TidyMixin:
 
     def _special_group_by(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "group_by")
         if data is None:
             return Code("None")
@@ -282,8 +261,6 @@ class TidyMixin:
     def _special_summarise(self, args: list[Any], node: Any) -> Any:
         """``summarise(df, m = min(x))`` -> one-row data frame; grouped: one row per group."""
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "summarise")
         if data is None:
             return Code("None")
@@ -302,8 +279,6 @@ class TidyMixin:
 
     def _special_count(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         data, rest = self._data(args, "count")
         if data is None:
             return Code("None")
@@ -317,8 +292,6 @@ class TidyMixin:
     def _special_join(self, args: list[Any], node: Any) -> Any:
         """``left_join(a, b, by = "k")`` -> ``a.merge(b, how="left", on="k")``."""
         e: Any = self
-        from .emitter import Code
-
         how = {"left_join": "left", "inner_join": "inner", "right_join": "right",
                "full_join": "outer"}[e._call_name(node) or "left_join"] if node.type == "call" \
             else "left"
@@ -333,8 +306,6 @@ class TidyMixin:
 
     def _special_row_number(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         if self._mask is None or args:
             e.todo("dplyr", rules.DPLYR)
             return Code("row_number()", POSTFIX)
@@ -343,8 +314,6 @@ class TidyMixin:
 
     def _special_n(self, args: list[Any], node: Any) -> Any:
         e: Any = self
-        from .emitter import Code
-
         if self._mask is None or args:
             e.todo("dplyr", rules.DPLYR)
             return Code("n()", POSTFIX)
