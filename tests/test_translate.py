@@ -475,6 +475,17 @@ def test_rmd_to_notebook(tmp_path: Path):
     json.loads((tmp_path / "lab.ipynb").read_text())
 
 
+def test_rmd_chunk_that_r_does_not_run_and_does_not_parse_is_kept_commented(tmp_path: Path):
+    src = tmp_path / "exercise.Rmd"
+    src.write_text("Fill in the blanks.\n\n```{r, eval=FALSE}\nmodel %>% fit(x, y, epochs = )(\n"
+                   "```\n\n```{r}\nx <- 1\n```\n")
+    report = Report()
+    out = translate_file(src, report=report)
+    assert "# model %>% fit(x, y, epochs = )(" in out and "x = 1" in out
+    assert "R chunk that R itself does not run" in out
+    assert report.statements_todo == 1 and report.statements == 2
+
+
 def test_rmd_syntax_error_reports_the_line_in_the_file(tmp_path: Path):
     src = tmp_path / "broken.Rmd"
     src.write_text("# Title\n\n```{r}\nx <- 1\ny <- (2\n```\n")

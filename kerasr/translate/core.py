@@ -118,7 +118,8 @@ def _r_cell(emitter: Emitter, source: str, filename: str, line: int, eval_false:
         emitter.report.statements_todo += 1
         emitter.report.lines += len(source.splitlines())
         emitter.report.lines_todo += len(source.splitlines())
-        emitter.report.reasons["chunk"] += 1
+        emitter.report.reasons[SYNTAX_TODOS["chunk"]] += 1
+        emitter.report.reason_lines[SYNTAX_TODOS["chunk"]] += len(source.splitlines())
         return TODO_PREFIX + SYNTAX_TODOS["chunk"] + "\n" + commented
 
 

@@ -21,7 +21,8 @@ class Report:
     statements_todo: int = 0
     lines: int = 0
     lines_todo: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)  # statements per TODO reason
+    reason_lines: Counter[str] = field(default_factory=Counter)  # R lines per TODO reason
     notes: list[str] = field(default_factory=list)
     r_packages: list[str] = field(default_factory=list)  # library() calls with no import
     _seen: set[tuple[int, int]] = field(default_factory=set, repr=False)
@@ -39,6 +40,7 @@ class Report:
             self.lines_todo += len(rows)
             for key in dict.fromkeys(todo_keys):
                 self.reasons[key] += 1
+                self.reason_lines[key] += len(rows)
 
     def add(self, other: Report) -> None:
         """Add another report's counts to this one."""
@@ -47,6 +49,7 @@ class Report:
         self.lines += other.lines
         self.lines_todo += other.lines_todo
         self.reasons.update(other.reasons)
+        self.reason_lines.update(other.reason_lines)
         self.notes.extend(n for n in other.notes if n not in self.notes)
         self.r_packages.extend(p for p in other.r_packages if p not in self.r_packages)
 
@@ -66,8 +69,10 @@ class Report:
             f"({100 * self.translated_share:.1f}%), {self.statements_todo} marked TODO "
             f"({self.lines_todo} lines)"
         ]
+        if self.reasons:
+            out.append("  TODOs by reason (statements, R lines):")
         for reason, count in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.append(f"  {count:5d}  {reason}")
+            out.append(f"  {count:5d} {self.reason_lines[reason]:5d}  {reason}")
         if self.r_packages:
             out.append("  note: R packages with no Python import (calls into them are marked): "
                        + ", ".join(sorted(self.r_packages)))
