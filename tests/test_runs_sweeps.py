@@ -281,9 +281,14 @@ def test_interrupted_sweep_keeps_completed_runs_and_resumes(work):
     deadline = time.time() + 120
     while time.time() < deadline and len(kerasr.ls_runs("completed == TRUE")) < 2:
         time.sleep(0.5)
-    while time.time() < deadline and len(kerasr.ls_runs()) < 3:
+
+    def third_run_waiting():  # its flags are recorded: it is in the `hold` loop
+        return any(json.loads(p.read_text()).get("units") == 3
+                   for p in (work / "runs").glob("*/tfruns.d/flags.json"))
+
+    while time.time() < deadline and not third_run_waiting():
         time.sleep(0.2)
-    time.sleep(1.0)  # the third run is waiting on `hold`
+    time.sleep(0.5)
     os.killpg(sweep.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
     output = sweep.communicate(timeout=60)[0].decode()
     assert sweep.returncode != 0 and "KeyboardInterrupt" in output
