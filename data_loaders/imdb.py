@@ -18,6 +18,7 @@ import numbers
 import os
 import pickle
 import zipfile
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,9 @@ def _as_lists(x: np.ndarray, key: str, path: Any, function: str) -> list[list[in
     out = []
     for row in rows:
         seq = row.tolist() if isinstance(row, np.ndarray) else row
+        if isinstance(seq, list) and set(map(type, seq)) <= {int}:  # the usual case, in C
+            out.append(seq)
+            continue
         if not isinstance(seq, list) or not all(
             isinstance(w, numbers.Integral) and not isinstance(w, bool) for w in seq
         ):
@@ -131,7 +135,7 @@ def _as_lists(x: np.ndarray, key: str, path: Any, function: str) -> list[list[in
                 f"{function}(): {key} in {os.fspath(path)!r} holds a {type(row).__name__} that is "
                 "not a list of integers"
             )
-        out.append([int(w) for w in seq] if not all(type(w) is int for w in seq) else seq)
+        out.append([int(w) for w in seq])
     return out
 
 
@@ -173,46 +177,47 @@ def keras_sequences(
     R: (inside ``dataset_imdb()``)
     Python: ``keras_sequences([x_train], [y_train], num_words=10000, ...)``
     """
+    # vectorized: one flat int64 array of every index, with the length of every sequence
+    sizes = [len(xs) for xs in parts]
+    lengths = np.fromiter((len(x) for xs in parts for x in xs), dtype=np.int64, count=sum(sizes))
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(parts)), dtype=np.int64,
+                       count=int(lengths.sum()))
     # 2. start_char and index_from
     if start_char is not None:
-        parts = [[[start_char] + [w + index_from for w in x] for x in xs] for xs in parts]
+        flat = np.insert(flat + index_from, np.cumsum(lengths) - lengths, start_char)
+        lengths = lengths + 1
     elif index_from:
-        parts = [[[w + index_from for w in x] for x in xs] for xs in parts]
-    # 3. maxlen: drop (not truncate) sequences with len >= maxlen
+        flat = flat + index_from
+    # 3. maxlen: drop (not truncate) sequences with len >= maxlen (the start char counts)
     if maxlen:
-        kept = [[i for i, x in enumerate(xs) if len(x) < maxlen] for xs in parts]
-        parts = [[xs[i] for i in keep] for xs, keep in zip(parts, kept)]
-        labels = [y[np.asarray(keep, dtype=np.int64)] for y, keep in zip(labels, kept)]
-        if not all(parts):
+        keep = lengths < maxlen
+        kept = np.split(keep, np.cumsum(sizes)[:-1])
+        if not all(k.any() for k in kept):
             raise DataValueError(
                 f"{function}(): after filtering for sequences shorter than maxlen={maxlen}, no "
                 "sequence was kept. Increase maxlen."
             )
+        labels = [y[k] for y, k in zip(labels, kept)]
+        flat = flat[np.repeat(keep, lengths)]
+        lengths = lengths[keep]
+        sizes = [int(k.sum()) for k in kept]
     # 4. num_words defaults to the largest index; 5. skip_top <= w < num_words, else oov_char
-    lengths = [np.fromiter(map(len, xs), dtype=np.int64, count=len(xs)) for xs in parts]
-    flat = np.fromiter(
-        (w for xs in parts for x in xs for w in x), dtype=np.int64,
-        count=int(sum(int(n.sum()) for n in lengths)),
-    )
     if not num_words:
         num_words = int(flat.max()) if flat.size else 0
     inside = (flat >= skip_top) & (flat < num_words)
     if oov_char is not None:
         flat = np.where(inside, flat, oov_char)
-        counts = lengths
     else:
-        position = np.repeat(np.arange(sum(len(n) for n in lengths)), np.concatenate(lengths))
+        rows = np.repeat(np.arange(len(lengths)), lengths)
         flat = flat[inside]
-        counts_all = np.bincount(position[inside], minlength=sum(len(n) for n in lengths))
-        counts = np.split(counts_all, np.cumsum([len(n) for n in lengths])[:-1])
+        lengths = np.bincount(rows[inside], minlength=len(lengths))
     values = flat.tolist()
-    out, start = [], 0
-    for n in counts:
-        part = []
-        for length in n.tolist():
-            part.append(values[start:start + length])
-            start += length
-        out.append(part)
+    ends = np.cumsum(lengths).tolist()
+    sequences = [values[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+    out, first = [], 0
+    for n in sizes:
+        out.append(sequences[first:first + n])
+        first += n
     return out, labels
 
 

@@ -78,11 +78,6 @@ def load_reuters(
     order = np.arange(len(xs))
     np.random.RandomState(seed).shuffle(order)
     xs, ys = [xs[i] for i in order.tolist()], ys[order]
-    if maxlen and not any(len(x) + (start_char is not None) < maxlen for x in xs):
-        raise DataValueError(
-            f"{function}(): after filtering for sequences shorter than maxlen={maxlen}, no "
-            "sequence was kept. Increase maxlen."
-        )
     (xs,), (ys,) = keras_sequences(
         [xs], [ys], num_words=num_words, skip_top=skip_top, maxlen=maxlen,
         start_char=start_char, oov_char=oov_char, index_from=index_from, function=function,

@@ -355,3 +355,24 @@ def test_local_files_are_read_without_download(tmp_path: Path):
     assert len(rx) == 40
     with pytest.raises(DataValueError, match="load_imdb\\(\\): `file` .* is not a file"):
         load_imdb(file=tmp_path / "missing.npz")
+
+
+@pytest.mark.parametrize("options", [{"num_words": 20}, {"num_words": 20, "start_char": None},
+                                     {"num_words": 25, "oov_char": None, "maxlen": 10}])
+def test_empty_and_equal_length_reviews(tmp_path: Path, options: dict):
+    rng = np.random.RandomState(3)
+    x = ragged(rng, 12)
+    x[0], x[5], x[11] = [], [], []  # empty reviews, also last
+    path = fixture_file(tmp_path, npz_bytes(x_train=x, y_train=rng.randint(0, 2, 12),
+                                            x_test=x[::-1].copy(), y_test=rng.randint(0, 2, 12)))
+    (x_train, y_train), (x_test, y_test) = load_imdb(file=path, **options)
+    (kx_train, ky_train), (kx_test, ky_test) = keras_imdb(path, **options)
+    assert x_train == kx_train and x_test == kx_test
+    np.testing.assert_array_equal(y_train, ky_train)
+    # equal lengths make numpy store a 2-D array: read as rows
+    square = np.array([[1, 2, 3], [4, 5, 6]])
+    path = fixture_file(tmp_path, npz_bytes(x_train=square, y_train=np.array([0, 1]),
+                                            x_test=square, y_test=np.array([1, 0])))
+    (x_train, _), _ = load_imdb(file=path, seed=1)
+    # Keras's default num_words is the largest index, and `w < num_words` sends it to OOV (2)
+    assert sorted(x_train) == [[1, 4, 5, 6], [1, 7, 8, 2]]
