@@ -318,6 +318,8 @@ def test_save_load_round_trip_and_atomic_failure(tmp_path: Path):
         save_text_tokenizer(broken, path)
     assert path.read_bytes() == before  # the old file is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary left
+    with pytest.raises(InvalidValueError, match="save_text_tokenizer\\(\\): the folder"):
+        save_text_tokenizer(tok, tmp_path / "missing" / "tok")
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ import inspect
 import numbers
 import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -227,6 +228,12 @@ def save_text_tokenizer(object: Tokenizer, filename: str | os.PathLike[str]) -> 
     if not isinstance(filename, (str, os.PathLike)) or not os.fspath(filename):
         raise InvalidValueError(
             f"save_text_tokenizer(): `filename` must be a file path, got {describe(filename)}"
+        )
+    folder = Path(filename).expanduser().parent
+    if not folder.is_dir():
+        raise InvalidValueError(
+            f"save_text_tokenizer(): the folder of `filename` {os.fspath(filename)!r} does not "
+            f"exist ({str(folder)!r}); create it first"
         )
     write_tokenizer(object, filename)
     return object
