@@ -412,6 +412,8 @@ def test_file_errors_never_leave_a_half_written_output(tmp_path: Path):
     good.write_text("x <- 1\n")
     with pytest.raises(InvalidValueError, match="does not exist; create it first"):
         translate_file(good, tmp_path / "missing" / "good.py")
+    with pytest.raises(InvalidValueError, match="is a folder; give a file name such as"):
+        translate_file(good, tmp_path)
     with pytest.raises(InvalidValueError, match="must be an .R or .Rmd file"):
         translate_file(tmp_path / "good.txt")
 

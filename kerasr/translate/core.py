@@ -146,6 +146,11 @@ def translate_file(
             f"translate_file(): `path` must be an .R or .Rmd file, got {src.name!r}"
         )
     if out is not None:
+        if Path(out).is_dir():
+            raise InvalidValueError(
+                f"translate_file(): `out` ({out}) is a folder; give a file name such as "
+                f"{Path(out) / Path(path).with_suffix('.ipynb' if notebook else '.py').name}"
+            )
         folder = Path(out).resolve().parent
         if not folder.is_dir():
             raise InvalidValueError(
