@@ -23,10 +23,12 @@ from kerasr.runs.run_dir import RUN_DIR_ENV
 
 SCRIPT = """\
 import os
+import time
 from kerasr import *
 
 FLAGS = flags(flag_integer("units", 32, "hidden units"), flag_numeric("dropout", 0.5),
-              flag_string("fail_on", "never"))
+              flag_string("fail_on", "never"), flag_numeric("sleep", 0))
+time.sleep(FLAGS.sleep)
 score = FLAGS.units / 1000 + FLAGS.dropout
 write_run_metadata("metrics", {"loss": [1.0, 1 - score], "val_accuracy": [0.1, score]})
 write_run_metadata("evaluation", {"accuracy": score})
@@ -77,7 +79,7 @@ def test_training_run_records_a_run_in_tfruns_layout(work, capsys):
     assert (props / "script").read_text() == "train.py\n"
     assert float((props / "end").read_text()) >= float((props / "start").read_text())
     assert json.loads((run / "tfruns.d" / "flags.json").read_text()) == {
-        "units": 64, "dropout": 0.5, "fail_on": "never"}
+        "units": 64, "dropout": 0.5, "fail_on": "never", "sleep": 0}
     with tarfile.open(run / "tfruns.d" / "source.tar.gz") as tar:
         assert sorted(tar.getnames()) == ["source/helper.py", "source/train.py"]
     # files the script added to the working directory are copied into the run
@@ -117,7 +119,7 @@ def test_unknown_and_wrong_typed_flags_fail_before_running(work):
         kerasr.training_run("train.py", flags={"unit": 64})
     message = str(err.value)
     assert "training_run(): The following flags were provided but not declared: unit" in message
-    assert "did you mean `units`" in message and "units, dropout, fail_on" in message
+    assert "did you mean `units`" in message and "units, dropout, fail_on, sleep" in message
     with pytest.raises(InvalidValueError,
                        match="Unable to convert flag 'units' with value 'many' to type integer"):
         kerasr.training_run("train.py", flags={"units": "many"})
@@ -171,13 +173,16 @@ def test_read_only_runs_dir(work):
 
 def test_tuning_run_grid_in_parallel(work, capsys):
     started = time.perf_counter()
-    df = kerasr.tuning_run("train.py", flags={"dropout": [0.2, 0.3], "units": [64, 128]},
+    # each run lasts over a second, so two runs overlap even though run directories, named
+    # by the second as tfruns names them, start at most one per second
+    df = kerasr.tuning_run("train.py", flags={"dropout": [0.2, 0.3], "units": [64, 128],
+                                              "sleep": [1.5]},
                            parallel=2, confirm=False)
     seconds = time.perf_counter() - started
     out = capsys.readouterr().out
     assert "4 total combinations of flags (use sample parameter to run a random subset)" in out
-    assert "Training run 1/4 (flags = list(dropout = 0.2, units = 64L))" in out
-    assert "Training run 4/4 (flags = list(dropout = 0.3, units = 128L))" in out
+    assert "Training run 1/4 (flags = list(dropout = 0.2, units = 64L, sleep = 1.5))" in out
+    assert "Training run 4/4 (flags = list(dropout = 0.3, units = 128L, sleep = 1.5))" in out
     _check_grid(df)
     assert df.equals(df) and set(kerasr.ls_runs()["run_dir"]) == set(df["run_dir"])
     # two runs at a time: they overlap in time

@@ -209,13 +209,6 @@ def _shown(run: Path, cwd: Path) -> str:
 def make_spec(script: Path, flags: Any, runs_dir: Any, run_dir: Any, context: str,
               config: Any, properties: Any, echo: bool, function: str) -> dict[str, Any]:
     """Check the arguments of a run and build its picklable spec (absolute paths)."""
-    try:
-        Path(runs_dir).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidValueError(
-            f"{function}(): cannot create the runs directory `{runs_dir}` ({exc.strerror}); "
-            f"pass a writable `runs_dir`"
-        ) from None
     spec: dict[str, Any] = {
         "script": str(script), "cwd": os.getcwd(), "context": context, "config": config,
         "runs_dir": str(Path(runs_dir).resolve()), "run_dir": None, "echo": echo,
@@ -242,6 +235,13 @@ def make_spec(script: Path, flags: Any, runs_dir: Any, run_dir: Any, context: st
         if not isinstance(properties, Mapping):
             raise ArgumentError(f"{function}(): `properties` must be a named list (a dict)")
         spec["properties"] = {str(k): str(v) for k, v in properties.items()}
+    try:
+        Path(runs_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidValueError(
+            f"{function}(): cannot create the runs directory `{runs_dir}` ({exc.strerror}); "
+            f"pass a writable `runs_dir`"
+        ) from None
     return spec
 
 
