@@ -388,3 +388,30 @@ def test_lab_runs_as_notebook(name: str, notebooks: NotebookRunner | None) -> No
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if "image/png" in o.get("data", {})]
     assert len(images) >= len(FIGURES[name]), "every saved figure is also shown"
+
+
+# -- a lab through kerasr's pytest plugin (kerasr.testing) -----------------------------------------
+@pytest.mark.slow
+def test_lab_runs_through_the_pytest_plugin(lab_data: dict[str, str], tmp_path: Path) -> None:
+    """``pytest --kerasr-fast --kerasr-labs labs/`` in a fresh course folder holding the kyphosis
+    lab: one passing item, every fit capped to 3 epochs, the lab's figures and results written
+    (the numbers themselves are not checked: capped fits learn little)."""
+    course = tmp_path / "course"
+    (course / "labs").mkdir(parents=True)
+    (course / "labs" / "kyphosis.py").write_text((LAB_DIR / "kyphosis.py").read_text())
+    summary = tmp_path / "labs.json"
+    env = {**os.environ, **lab_data, "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--kerasr-fast", "--kerasr-labs", "labs",
+         "--kerasr-seed", "1", "--kerasr-json", str(summary), "-p", "no:cacheprovider"],
+        cwd=course, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "kerasr labs (caps: 3 epochs x 5 batches" in done.stdout
+    (lab,) = json.loads(summary.read_text())["labs"]
+    assert lab["lab"] == "labs/kyphosis.py" and lab["outcome"] == "passed"
+    assert len(lab["fits"]) >= 2 and all(fit["epochs"] <= 3 for fit in lab["fits"])
+    out = Path(lab["output"]) / "out"
+    results = json.loads((out / "results.json").read_text())
+    assert 0.6 <= results["glm_auc"] <= 1 and results["nn_rows_sum_to_one"] is True
+    for figure in FIGURES["kyphosis"]:
+        assert (out / figure).read_bytes().startswith(b"\x89PNG"), figure
