@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kerasr.datasets as ds
 from data_loaders import imdb as imdb_module
@@ -376,3 +378,42 @@ def test_empty_and_equal_length_reviews(tmp_path: Path, options: dict):
     (x_train, _), _ = load_imdb(file=path, seed=1)
     # Keras's default num_words is the largest index, and `w < num_words` sends it to OOV (2)
     assert sorted(x_train) == [[1, 4, 5, 6], [1, 7, 8, 2]]
+
+
+def _object_array(rows: list[list[int]]) -> np.ndarray:
+    out = np.empty(len(rows), dtype=object)
+    for i, row in enumerate(rows):
+        out[i] = row
+    return out
+
+
+sequence_lists = st.lists(st.lists(st.integers(1, 40), min_size=1, max_size=15),
+                          min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(train=sequence_lists, test=sequence_lists,
+       options=st.fixed_dictionaries({
+           "num_words": st.one_of(st.none(), st.integers(2, 50)),
+           "skip_top": st.integers(0, 5),
+           "maxlen": st.one_of(st.none(), st.integers(2, 20)),
+           "seed": st.integers(0, 2**31 - 1),
+           "start_char": st.sampled_from([None, 1, 7]),
+           "oov_char": st.sampled_from([None, 2, 0]),
+           "index_from": st.integers(0, 4),
+       }))
+def test_imdb_processing_matches_keras_on_random_data(tmp_path_factory, train, test, options):
+    path = tmp_path_factory.mktemp("npz") / "imdb.npz"
+    path.write_bytes(npz_bytes(
+        x_train=_object_array(train), y_train=np.arange(len(train)) % 2,
+        x_test=_object_array(test), y_test=np.arange(len(test)) % 2))
+    try:
+        expected = keras_imdb(path, **options)
+    except ValueError:  # Keras's "no sequence was kept"
+        with pytest.raises(DataValueError, match="Increase maxlen"):
+            load_imdb(file=path, **options)
+        return
+    (x_train, y_train), (x_test, y_test) = load_imdb(file=path, **options)
+    assert x_train == expected[0][0] and x_test == expected[1][0]
+    np.testing.assert_array_equal(y_train, expected[0][1])
+    np.testing.assert_array_equal(y_test, expected[1][1])
