@@ -423,3 +423,16 @@ def test_nan_metric_counts_as_missing():
     from kerasr.runs.listing import _last_valid
 
     assert _last_valid([0.5, float("nan"), None]) == (0.5, 1)
+
+
+def test_runs_dir_option(runs, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert kerasr.ls_runs().empty
+    kerasr.set_option("kerasr.runs_dir", str(runs))  # R: options(tfruns.runs_dir = ...)
+    try:
+        assert len(kerasr.ls_runs()) == 3
+        assert kerasr.latest_run().flag_units == 128
+    finally:
+        kerasr.set_option("kerasr.runs_dir", None)

@@ -103,7 +103,7 @@ def _matches(done: Mapping[str, str], combo: Mapping[str, Any]) -> str | None:
 
 def tuning_run(file: str | os.PathLike[str] = "train.py", context: str = "local",
                config: str | None = None, flags: Any = None, sample: float | None = None,
-               properties: Any = None, runs_dir: str | os.PathLike[str] = "runs",
+               properties: Any = None, runs_dir: str | os.PathLike[str] | None = None,
                echo: bool = True, confirm: bool | None = None, parallel: int = 1,
                executor: concurrent.futures.Executor | None = None,
                resume: bool = False) -> Any:
@@ -140,6 +140,9 @@ def tuning_run(file: str | os.PathLike[str] = "train.py", context: str = "local"
             "tuning_run(): `executor` must be a concurrent.futures.Executor (a process pool, "
             f"or a Dask client's client.get_executor()), got {executor!r}"
         )
+    from .listing import runs_dir_option
+
+    runs_dir = runs_dir if runs_dir is not None else runs_dir_option()
     script = resolve_script(file, "tuning_run")
     grid = flag_grid(flags)
     total = len(grid)
