@@ -101,6 +101,14 @@ def test_script_runs_on_its_own_with_command_line_flags(work):
     assert not (work / "runs").exists()  # outside a run nothing is recorded
 
 
+def test_training_run_with_a_flags_file(work):
+    (work / "big.yml").write_text("units: 99\ndropout: 0.125\n")
+    df = kerasr.training_run("train.py", flags="big.yml", echo=False)
+    assert (df["flag_units"][0], df["flag_dropout"][0]) == (99, 0.125)
+    with pytest.raises(InvalidValueError, match="flags file 'nope.yml' does not exist"):
+        kerasr.training_run("train.py", flags="nope.yml")
+
+
 def test_raising_script_is_recorded_as_failed(work):
     with pytest.raises(RunFailedError) as err:
         kerasr.training_run("train.py", flags={"units": 7, "fail_on": "7"}, echo=False)
