@@ -79,7 +79,7 @@ def test_unseeded_batches_follow_the_global_numpy_state(images) -> None:
     np.random.seed(3)
     ours = flow_images_from_data(x, y, image_data_generator(**FULL), batch_size=4)
     for a in expected:
-        np.testing.assert_array_equal(a[0], next(ours)[0])
+        np.testing.assert_array_equal(a[0], generator_next(ours)[0])
 
 
 def test_indexed_batches_equal_reference_for_one_epoch_in_order(images) -> None:
@@ -122,7 +122,7 @@ def test_shift_ranges_int_list_and_fraction(images) -> None:
         ref = _quiet_kp(**kw).flow(x, y, batch_size=5, seed=1)
         ours = flow_images_from_data(x, y, image_data_generator(**kw), batch_size=5, seed=1)
         for _ in range(2):
-            np.testing.assert_array_equal(next(ref)[0], next(ours)[0], err_msg=str(spec))
+            np.testing.assert_array_equal(next(ref)[0], generator_next(ours)[0], err_msg=str(spec))
 
 
 def test_fit_featurewise_and_zca_equal_reference(images) -> None:
@@ -298,7 +298,7 @@ def test_dataframe_iterator_equals_reference(tmp_path: Path) -> None:
     assert ours.filenames == ref.filenames and ours.class_indices == ref.class_indices
     assert list(ours.classes) == list(ref.classes)
     for _ in range(3):
-        a, b = next(ref), next(ours)
+        a, b = next(ref), ours.next()
         np.testing.assert_array_equal(a[0], b[0])
         np.testing.assert_array_equal(a[1], b[1])
     with pytest.raises(InvalidValueError, match="no column 'klass'"):
@@ -349,3 +349,13 @@ def test_generator_argument_errors() -> None:
         gen = image_data_generator(zca_whitening=True)
     assert gen.featurewise_center and "zca_whitening=True" in repr(gen)
     assert image_data_generator(zoom_range=0.2).zoom_range == [0.8, 1.2]
+
+
+def test_iterators_are_pydatasets_not_python_generators(images) -> None:
+    """fit() must see a finite PyDataset: iterating gives one pass, generator_next() cycles."""
+    from kerasr._keras import keras
+
+    it = flow_images_from_data(images[0], images[1], batch_size=4, shuffle=False)
+    assert isinstance(it, keras().utils.PyDataset) and not hasattr(it, "__next__")
+    assert [len(b[0]) for b in it] == [4, 4, 2]
+    assert [len(generator_next(it)[0]) for _ in range(4)] == [4, 4, 2, 4]

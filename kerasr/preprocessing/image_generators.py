@@ -471,6 +471,10 @@ def generator_next(generator: Any, completed: Any = None) -> Any:
     R: ``batch <- generator_next(train_generator)``
     Python: ``batch = generator_next(train_generator)``
     """
+    from .image_iterators import _IteratorCore
+
+    if isinstance(generator, _IteratorCore):
+        return generator.next()
     try:
         return next(generator)
     except StopIteration:

@@ -2,7 +2,7 @@
 
 Two ways to read batches, both following keras-preprocessing 1.1.2 (``Iterator``):
 
-* ``next(it)`` / ``generator_next(it)``: an endless cycle. A pass starts with a new order
+* ``generator_next(it)`` (or ``it.next()``): an endless cycle. A pass starts with a new order
   (``permutation(n)`` when shuffling); the last batch of a pass is short; with ``seed`` the
   random state is ``seed + total_batches_seen`` before every batch, so the batches equal the
   reference's for the same seed (without a seed the global ``np.random`` is used, as there).
@@ -126,10 +126,12 @@ class _IteratorCore:
         """Start the next ``generator_next()`` pass from the beginning (as the reference)."""
         self.batch_index = 0
 
-    def __iter__(self) -> Any:
-        return self
+    def next(self) -> Any:
+        """The next batch of the endless cycle (what ``generator_next()`` returns).
 
-    def __next__(self) -> Any:
+        Not ``__next__``: a PyDataset must not look like a Python generator to ``fit()``,
+        which would then read it forever; ``for batch in it`` reads one pass (PyDataset).
+        """
         with self.lock:
             rng: Any = np.random
             if self.seed is not None:
@@ -145,8 +147,6 @@ class _IteratorCore:
             self.total_batches_seen += 1
             chosen = self.index_array[current: current + self.batch_size]  # type: ignore[index]
         return self._batch(chosen, rng)
-
-    next = __next__
 
     # -- batches ------------------------------------------------------------------------------
     def _image(self, j: int) -> np.ndarray:  # one image, channels last, float32
