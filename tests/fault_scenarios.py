@@ -51,8 +51,8 @@ def listing(folder: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def full_disk(folder: Path) -> Iterator[None]:
-    """Writes of more than a few hundred bytes fail while the block runs."""
+def full_disk(folder: Path, limit: int = 512) -> Iterator[None]:
+    """Writes past ``limit`` bytes of a file (or any, on the tmpfs) fail in the block."""
     if TMPFS:
         stats = os.statvfs(folder)
         ballast = folder / "ballast.bin"
@@ -65,7 +65,7 @@ def full_disk(folder: Path) -> Iterator[None]:
             ballast.unlink()
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (512, hard))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
     try:
         yield
     finally:
@@ -163,6 +163,27 @@ def checkpoint(name: str, weights_only: bool) -> dict[str, Any]:
     return {**seen, "files": listing(folder), "epoch_2_kept": kept}
 
 
+def csv_log() -> dict[str, Any]:
+    """The CSV logger's file when the disk fills in epoch 3."""
+    from kerasr.families.csv_logger import csv_logger
+
+    folder = WORK / "csv"
+    folder.mkdir()
+    path = folder / "log.csv"
+    stack = contextlib.ExitStack()
+
+    def epoch_begin(epoch: int, logs: Any) -> None:
+        if epoch == 2:  # a log a byte longer than now cannot be written
+            stack.enter_context(full_disk(folder, path.stat().st_size + 1))
+
+    callbacks = [csv_logger("callback_csv_logger", {"filename": str(path)}),
+                 kerasr.callback_lambda(on_epoch_begin=epoch_begin)]
+    with stack:
+        seen = outcome(lambda: model() >> kerasr.fit(X, Y, epochs=4, verbose=0,
+                                                     callbacks=callbacks))
+    return {**seen, "files": listing(folder), "text": path.read_text()}
+
+
 # -- read-only folders -----------------------------------------------------------------
 def read_only(function: str) -> dict[str, Any]:
     name, save, load = SAVERS[function]
@@ -206,6 +227,7 @@ def main() -> None:
     report("disk:checkpoint.keras", lambda: checkpoint("ck.keras", False))
     report("disk:checkpoint.weights.h5", lambda: checkpoint("ck.weights.h5", True))
     report("disk:checkpoint.hdf5", lambda: checkpoint("ck.hdf5", False))
+    report("disk:csv_logger", csv_log)
     if READONLY and os.geteuid() != 0:
         for function in ("save_model", "save_model_hdf5", "save_model_weights_hdf5"):
             report(f"readonly:{function}", lambda f=function: read_only(f))

@@ -10,6 +10,8 @@ child drops to uid 65534 with ``setpriv``, so permissions apply.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -138,6 +140,19 @@ def test_full_disk_in_epoch_3_keeps_the_epoch_2_checkpoint(child: Any, name: str
     assert result["epoch_2_kept"]
 
 
+def test_full_disk_in_epoch_3_keeps_a_complete_csv_log(child: Any) -> None:
+    # the disk fills in epoch 3 -> fit() stops with an OSError naming
+    # callback_csv_logger() and the file -> the log holds the header and the two complete
+    # rows of epochs 1-2 (no cut row), and no temporary file
+    result = case(child, "disk:csv_logger")
+    assert_clear_write_error(result, "callback_csv_logger", "log.csv")
+    assert result["files"] == ["log.csv"]
+    rows = list(csv.reader(io.StringIO(result["text"])))
+    assert rows[0] == ["epoch", "loss", "val_loss"]
+    assert [row[0] for row in rows[1:]] == ["0", "1"]
+    assert all(len(row) == 3 and float(row[1]) >= 0 for row in rows[1:])
+
+
 def readonly_case(child: Any, name: str) -> dict[str, Any]:
     if child["_skip_readonly"]:
         pytest.skip(child["_skip_readonly"])
@@ -184,6 +199,8 @@ def test_real_full_tmpfs_never_crashes(tmp_path: Path) -> None:
         for name in ("keras", "weights.h5", "hdf5"):
             result = case(cases, f"disk:checkpoint.{name}")
             assert result["epoch_2_kept"] and len(result["files"]) == 1, result
+        result = case(cases, "disk:csv_logger")
+        assert result["files"] == ["log.csv"] and len(result["text"].splitlines()) == 3
     finally:
         subprocess.run(["umount", str(mount)], check=False)
 
@@ -395,6 +412,41 @@ def test_saving_onto_a_folder(files: dict[str, Any], tmp_path: Path) -> None:
     with pytest.raises(InvalidValueError, match=r"^save_model\(\): '.*m\.keras' is a folder"):
         kerasr.save_model(files["model"], tmp_path / "m.keras", overwrite=True)
     assert (tmp_path / "m.keras").is_dir() and os.listdir(tmp_path / "m.keras") == []
+
+
+@pytest.mark.parametrize("append", [False, True])
+def test_csv_log_survives_an_interrupt_before_the_first_row(tmp_path: Path,
+                                                            append: bool) -> None:
+    # training is interrupted in epoch 1 -> fit() stops with its "interrupted after 0 of 2
+    # epochs" warning -> last run's log
+    # is intact (Keras's CSVLogger had already truncated it); then a full run writes
+    # Keras's format (\r\n rows, header once when appending)
+    from kerasr.families.csv_logger import csv_logger
+
+    keras = pytest.importorskip("keras")
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"epoch,loss\r\n0,0.5\r\n")
+    model = kerasr.keras_model_sequential(input_shape=3) >> kerasr.layer_dense(1)
+    model >> kerasr.compile(optimizer="sgd", loss="mse")
+
+    def stop(batch: int, logs: Any) -> None:
+        raise KeyboardInterrupt
+
+    logger = csv_logger("callback_csv_logger", {"filename": str(path), "append": append})
+    with pytest.warns(RuntimeWarning, match="interrupted after 0 of 2 epochs"):
+        model >> kerasr.fit(X, X[:, :1], epochs=2, verbose=0, callbacks=[
+            logger, keras.callbacks.LambdaCallback(on_train_batch_end=stop)])
+    assert path.read_bytes() == b"epoch,loss\r\n0,0.5\r\n"
+    model >> kerasr.fit(X, X[:, :1], epochs=2, verbose=0, callbacks=[logger])
+    lines = path.read_bytes().split(b"\r\n")
+    if append:  # the old rows stay, no second header
+        assert lines[:2] == [b"epoch,loss", b"0,0.5"]
+        assert [line.split(b",")[0] for line in lines[2:4]] == [b"0", b"1"]
+    else:
+        assert lines[0] == b"epoch,loss,val_loss"
+        assert [line.split(b",")[0] for line in lines[1:3]] == [b"0", b"1"]
+    assert lines[-1] == b"" and len(lines) == (5 if append else 4)
+    assert os.listdir(tmp_path) == ["log.csv"]
 
 
 # =====================================================================================
