@@ -22,25 +22,29 @@ __all__ = ["as_custom_objects", "custom_metric"]
 
 #: Objects named by custom_metric()/Layer(), registered with Keras when it loads.
 _PENDING: dict[str, Any] = {}
+_HOOKED = False
 
 
 def register_custom_object(name: str, obj: Any) -> None:
     """Make ``obj`` findable by ``name`` when Keras deserializes a saved model."""
-    _PENDING[name] = obj
     if _keras.keras_loaded():
         _keras.keras().saving.get_custom_objects()[name] = obj
         return
+    _PENDING[name] = obj
+    global _HOOKED
     hook = getattr(_keras, "on_keras_loaded", None)
-    if hook is not None:
-        hook(lambda k: k.saving.get_custom_objects().update(_PENDING))
+    if hook is not None and not _HOOKED:
+        _HOOKED = True
+        hook(register_pending)
 
 
-def _flush_pending() -> None:
-    """Register what was named before Keras loaded (when kerasr has no load hook for it)."""
-    if _PENDING and _keras.keras_loaded():
-        registry = _keras.keras().saving.get_custom_objects()
+def register_pending(k: Any = None) -> None:
+    """Register what was named before Keras loaded (``k``: the keras module, when known)."""
+    if _PENDING and (k is not None or _keras.keras_loaded()):
+        registry = (k or _keras.keras()).saving.get_custom_objects()
         for name, obj in _PENDING.items():
             registry.setdefault(name, obj)
+        _PENDING.clear()
 
 
 def custom_metric(name: str, metric_fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -64,7 +68,7 @@ def custom_metric(name: str, metric_fn: Callable[[Any, Any], Any]) -> Callable[[
         )
 
     def metric(y_true: Any, y_pred: Any) -> Any:
-        _flush_pending()
+        register_pending()
         value = metric_fn(y_true, y_pred)
         _check_shape(name, value, y_pred)
         return value

@@ -16,7 +16,7 @@ from .. import _keras
 from ..arguments import as_int_like
 from ..errors import InvalidValueError, did_you_mean
 from .axis import as_axis
-from .custom import _PENDING, _flush_pending
+from .custom import register_pending
 
 __all__: list[str] = []
 
@@ -29,8 +29,7 @@ def ops() -> ModuleType:
 def keras() -> ModuleType:
     """The keras module (imported on first use), with kerasr's custom objects registered."""
     k = _keras.keras()
-    if _PENDING:
-        _flush_pending()
+    register_pending(k)
     return k
 
 
