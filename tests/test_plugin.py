@@ -270,6 +270,28 @@ def test_kerasr_fast_fixture_caps_a_real_fit(pytester: pytest.Pytester) -> None:
     assert "tiny_data(): no data set 'bostn'; did you mean `boston`?" in result.stdout.str()
 
 
+def test_seed_and_fresh_session_before_every_test(pytester: pytest.Pytester) -> None:
+    """With the plugin engaged, each test starts from --kerasr-seed and a cleared Keras
+    session (layer names restart), so a failure repeats on its own."""
+    pytester.makepyfile(test_course="""
+        import numpy as np
+        from kerasr import layer_dense
+
+        def test_a():
+            print("draw", np.random.rand(), layer_dense(units=1).name)
+
+        def test_b():
+            print("draw", np.random.rand(), layer_dense(units=1).name)
+    """)
+    result = pytester.runpytest_inprocess("--kerasr-seed", "3", "-s", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    import re
+
+    draws = re.findall(r"draw (\S+) (\S+)", result.stdout.str())
+    expected = str(np.random.RandomState(3).rand())
+    assert draws == [(expected, "dense"), (expected, "dense")]
+
+
 # -- end to end: Keras labs through the warm runner, a notebook in a real kernel ------------------
 @pytest.mark.slow
 def test_keras_lab_capped_and_summarised(pytester: pytest.Pytester) -> None:
