@@ -109,8 +109,7 @@ def _prefixed(info: Any, prefix: str, strip: bool) -> dict[str, Any]:
 
 
 def _elapsed(info: Any) -> str:
-    start, end = info["start"] if "start" in info.names() else None, (
-        info["end"] if "end" in info.names() else None)
+    start, end = _get(info, "start"), _get(info, "end")
     if start is None or end is None:
         return "NA"
     seconds = int(round((end - start).total_seconds()))
