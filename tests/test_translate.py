@@ -270,6 +270,11 @@ def test_sequences_as_values():
     assert list(env["c2"]) == [5, 4, 3, 2]
     assert list(env["d"]) == [0, 0.25, 0.5, 0.75, 1]
     assert list(env["e"]) == [0, 0.5, 1]
+    env = run("f <- seq(4)\ns <- sort(c(3, 1, 2), decreasing = TRUE)\nu <- unique(c(3, 1, 3, 2))\n"
+              "t <- sum(1, 2, 3)\nw <- sum(c(1, 2), 3)")
+    assert list(env["f"]) == [1, 2, 3, 4] and list(env["s"]) == [3, 2, 1]
+    assert list(env["u"]) == [3, 1, 2] and env["t"] == 6  # R: unique keeps order
+    assert env["w"] == 6
 
 
 # -- base R functions ---------------------------------------------------------------------------

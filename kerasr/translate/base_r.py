@@ -52,6 +52,9 @@ class BaseRMixin:
             return default
 
         start, end = v("from", "1"), v("to", "1")
+        if v("to") is None and v("by") is None and v("length.out") is None and \
+                v("along.with") is None:  # seq(10) is 1:10
+            return Code(f"np.arange(1, {self._plus(Code(start or '1', ARITH), 1)})", POSTFIX)
         if v("length.out") is not None:
             return Code(f"np.linspace({start}, {end}, {v('length.out')})", POSTFIX)
         if v("along.with") is not None:
@@ -125,6 +128,27 @@ class BaseRMixin:
         if scale is not None:
             return Code(f"{out.at(TERM)} / {scale.at(TERM + 1)}", TERM)
         return out
+
+    def _special_reduce(self, args: list[Arg], node: Any) -> Code:
+        """``sum(x)`` -> ``np.sum(x)``; ``sum(a, b)`` -> ``np.sum(np.hstack([a, b]))``."""
+        name = (self._call_name(node) if node.type == "call"
+                else node.text.decode().split("::")[-1]) if node is not None else None
+        rule = rules.FUNCTIONS[name or "sum"]
+        fn = rule.py or "np.sum"
+        self.imports.update(rules.NP)
+        na_rm = [a for a in args if a.name in ("na.rm", "na_rm")]
+        values = [a for a in args if a.name is None and (a.node is not None or a.code)]
+        if na_rm:
+            flag = self._value(na_rm[0]).text
+            if flag == "True":
+                fn = rules.NAN_FUNCTIONS.get(fn, fn)
+            elif flag != "False":
+                self.todo("argument", f"`{name}(na.rm = )`: drop the NA values first")
+        if len(values) + len(na_rm) != len([a for a in args if a.node is not None or a.code]):
+            self.todo("argument", f"named arguments of `{name}()` are not translated")
+        if len(values) == 1:
+            return Code(f"{fn}({self._value(values[0]).text})", POSTFIX)
+        return Code(f"{fn}(np.hstack([{self._plain_args(values)}]))", POSTFIX)
 
     def _special_image(self, args: list[Arg], node: Any) -> Code:
         """``image(z)`` or ``image(x, y, z)``: the matrix drawn, as ``plt.imshow``."""

@@ -595,6 +595,9 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
             self.imports.add(KERASR_IMPORT)
         elif name.strip("`") in rules.FUNCTIONS:
             rule = rules.FUNCTIONS[name.strip("`")]
+            if rule.special == "reduce" and rule.py:  # sapply(x, max) -> np.max
+                self.imports.update(rule.imports)
+                return Code(rule.py)
             m = re.fullmatch(r"([\w.]+)\(\{[\w.]+\}\)", rule.py or "")
             if m:  # a function passed by name: mean -> np.mean
                 self.imports.update(rule.imports)
