@@ -12,11 +12,20 @@ runs with file descriptor 2 caught: TensorFlow's informational and warning lines
 dropped and everything else (errors, Python warnings) is written back to stderr.
 ``KERASR_TF_LOG=1`` or ``set_option("kerasr.tf_log", True)`` before Keras loads shows
 TensorFlow's logging untouched.
+
+TensorFlow also warns when recent calls of a ``tf.function`` "triggered tf.function
+retracing". kerasr runs many batches per call (``kerasr.execution``), so a script that fits
+or predicts with a few models in turn (k-fold validation, a learning-rate sweep) makes
+only a handful of calls per model, each new model's first trace counts as a retrace, and
+the warning fires although nothing is traced twice. Keras's own trainer functions are
+therefore left out of that warning (:class:`KerasTraceWarningFilter`); a user's own
+``tf.function`` still gets it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import sys
@@ -27,7 +36,7 @@ from typing import Any
 
 __all__ = [
     "is_layer", "is_model", "is_sequential", "is_symbolic_tensor", "is_tensor", "keras",
-    "keras_loaded", "on_keras_loaded",
+    "keras_loaded", "on_keras_loaded", "tensorflow",
 ]
 
 _keras: ModuleType | None = None
@@ -87,6 +96,28 @@ def _quiet_tensorflow_start() -> Iterator[None]:
         sys.stderr.flush()
 
 
+class KerasTraceWarningFilter(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning about Keras's trainer.
+
+    R: (R's keras shows no tracing warnings)
+    Python: ``logging.getLogger("tensorflow").addFilter(KerasTraceWarningFilter())``
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is not ours to judge
+            return True
+        return not ("triggered tf.function retracing" in message
+                    and "TensorFlowTrainer." in message)
+
+
+def _quiet_trace_warnings() -> None:
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, KerasTraceWarningFilter) for f in logger.filters):
+        logger.addFilter(KerasTraceWarningFilter())
+
+
 def keras() -> ModuleType:
     """Import Keras on first use and return the module."""
     global _keras
@@ -96,6 +127,8 @@ def keras() -> ModuleType:
         else:
             with _quiet_tensorflow_start():
                 import keras as _k
+        if not tf_log_shown():
+            _quiet_trace_warnings()
 
         _keras = _k
         for hook in list(_HOOKS):
@@ -163,3 +196,17 @@ def is_tensor(obj: Any) -> bool:
         return bool(k.ops.is_tensor(obj))
     except Exception:  # pragma: no cover - backend specific
         return False
+
+
+def tensorflow() -> ModuleType:
+    """TensorFlow itself, for the few things Keras does not wrap (``tf.distribute``).
+
+    Loads Keras first (so its start-up settings apply), then returns ``tensorflow``.
+
+    R: ``tf <- tensorflow::tf``
+    Python: ``tf = tensorflow()``
+    """
+    keras()
+    import tensorflow as tf
+
+    return tf

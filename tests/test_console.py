@@ -71,14 +71,52 @@ def test_tf_log_switch(monkeypatch: pytest.MonkeyPatch) -> None:
         set_option("kerasr.tf_log", None)
 
 
+def test_keras_trainer_retracing_warning_is_filtered_and_others_kept() -> None:
+    import logging
+
+    from kerasr._keras import KerasTraceWarningFilter
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("tensorflow", logging.WARNING, __file__, 1, message, None, None)
+
+    keep = KerasTraceWarningFilter().filter
+    template = ("5 out of the last 5 calls to <function {} at 0x7f> triggered tf.function "
+                "retracing. Tracing is expensive")
+    assert not keep(record(template.format(
+        "TensorFlowTrainer.make_predict_function.<locals>.multi_step_on_data")))
+    assert not keep(record(template.format(
+        "TensorFlowTrainer._make_function.<locals>.multi_step_on_iterator")))
+    assert keep(record(template.format("my_step")))  # a user's own tf.function still warns
+    assert keep(record("some other TensorFlow warning about TensorFlowTrainer."))
+
+
+#: Five models fitted and used in turn, as a k-fold loop or a learning-rate sweep does.
+_LOOP = """
+import numpy as np
+import kerasr
+from kerasr import (compile, evaluate, fit, keras_model_sequential, layer_dense, predict,
+                    set_random_seed)
+rng = np.random.default_rng(0)
+x, y = rng.normal(size=(200, 3)), rng.normal(size=200)
+for i in range(5):
+    set_random_seed(i)
+    model = keras_model_sequential() >> layer_dense(units=4, input_shape=3) >> layer_dense(1)
+    model >> compile(optimizer="sgd", loss="mse")
+    model >> fit(x, y, epochs=2, validation_split=0.2, verbose=0)
+    model >> evaluate(x, y, verbose=0)
+    model >> predict(x, verbose=0)
+print("loaded")
+"""
+
+
 @pytest.mark.slow
-def test_importing_keras_through_kerasr_prints_no_tensorflow_lines() -> None:
-    code = "import kerasr; kerasr._keras.keras(); print('loaded')"
-    quiet = _child(code)
+def test_a_loop_of_models_prints_no_tensorflow_lines() -> None:
+    quiet = _child(_LOOP)
     assert quiet.returncode == 0 and quiet.stdout.strip() == "loaded", quiet.stderr
-    assert "oneDNN" not in quiet.stderr and "absl::InitializeLog" not in quiet.stderr
-    assert "cpu_feature_guard" not in quiet.stderr
+    for noise in ("oneDNN", "absl::InitializeLog", "cpu_feature_guard", "retracing"):
+        assert noise not in quiet.stderr, noise
+    loud = _child(_LOOP, KERASR_TF_LOG="1")
+    assert loud.returncode == 0, loud.stderr
+    assert "triggered tf.function retracing" in loud.stderr  # the cause is still there
     if platform.machine() in ("x86_64", "AMD64"):  # TensorFlow's oneDNN builds
-        loud = _child(code, KERASR_TF_LOG="1")
-        assert loud.returncode == 0, loud.stderr
         assert "oneDNN custom operations" in loud.stderr
