@@ -1,10 +1,11 @@
 """What every lab needs besides kerasr itself: its mode, its output folder, figures, results.
 
 ``kerasr lab run NAME --fast --out DIR`` sets ``KERASR_FAST=1`` and ``KERASR_LAB_OUT=DIR``;
-run by hand (or as a notebook), a lab uses full mode and the current folder.
+run by hand (or as a notebook), a lab uses full mode and writes into a folder named after
+it (``boston-output/`` for the Boston lab), never loose files beside the notebook.
 
 R: (the workshops' notebooks knit their figures and printed results)
-Python: ``FAST, OUT = lab_fast(), lab_out()``; ``show(fig, "history.png")``;
+Python: ``FAST, OUT = lab_fast(), lab_out("boston")``; ``show(fig, "history.png")``;
 ``write_results(results)``
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from typing import Any
 
 __all__ = ["lab_fast", "lab_out", "show", "write_results"]
+
+#: The folder the lab's last :func:`lab_out` call chose (when ``KERASR_LAB_OUT`` is unset).
+_chosen = ["."]
 
 
 def lab_fast() -> bool:
@@ -27,13 +30,33 @@ def lab_fast() -> bool:
     return os.environ.get("KERASR_FAST") == "1"
 
 
-def lab_out() -> str:
-    """The folder a lab writes its figures and ``results.json`` into (default: here).
+def lab_out(name: str | None = None) -> str:
+    """The folder a lab writes its figures and ``results.json`` into.
+
+    ``KERASR_LAB_OUT`` (set by ``kerasr lab run --out DIR``) wins; otherwise the folder
+    ``NAME-output`` in the working folder, created and announced (the working folder
+    itself when no ``name`` is given). A lab saves every figure by name with :func:`show`,
+    so plot()'s ``Rplots.png`` for scripts is turned off unless the user set it.
 
     R: (no equivalent)
-    Python: ``OUT = lab_out()``
+    Python: ``OUT = lab_out("boston")``
     """
-    return os.environ.get("KERASR_LAB_OUT", ".")
+    from .display import PLOT_FILE_ENV, PLOT_FILE_OPTION
+    from .options import get_option, set_option
+
+    if get_option(PLOT_FILE_OPTION) is None and PLOT_FILE_ENV not in os.environ:
+        set_option(PLOT_FILE_OPTION, False)
+    out = os.environ.get("KERASR_LAB_OUT")
+    if out:
+        return out
+    if not name:
+        _chosen[0] = "."
+        return "."
+    out = f"{name}-output"
+    os.makedirs(out, exist_ok=True)
+    _chosen[0] = out
+    print(f"figures and results.json go to {os.path.abspath(out)}")
+    return out
 
 
 def show(fig: Any, name: str) -> None:
@@ -44,12 +67,23 @@ def show(fig: Any, name: str) -> None:
     """
     import matplotlib.pyplot as plt
 
-    fig.savefig(os.path.join(lab_out(), name), dpi=100)
-    if "ipykernel" in sys.modules:
+    from .atomic import atomic_path
+    from .display import in_notebook
+
+    suffix = os.path.splitext(name)[1] or ".png"
+    with atomic_path(os.path.join(_out(), name), "show", suffix) as tmp:
+        fig.savefig(tmp, dpi=100, format=suffix.lstrip("."))
+    if in_notebook():
         from IPython.display import display
 
         display(fig)
     plt.close(fig)
+
+
+def _out() -> str:
+    """The output folder chosen by the lab's :func:`lab_out` call (or the environment)."""
+    return os.environ.get("KERASR_LAB_OUT") or _chosen[0]
+
 
 
 def write_results(results: dict[str, Any]) -> None:
@@ -58,6 +92,8 @@ def write_results(results: dict[str, Any]) -> None:
     R: ``jsonlite::write_json(results, "results.json")``
     Python: ``write_results(results)``
     """
-    with open(os.path.join(lab_out(), "results.json"), "w") as handle:
-        json.dump(results, handle, indent=2)
-    print(json.dumps(results, indent=2))
+    from .atomic import write_text
+
+    text = json.dumps(results, indent=2)
+    write_text(os.path.join(_out(), "results.json"), text + "\n", "write_results")
+    print(text)

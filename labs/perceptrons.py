@@ -41,7 +41,7 @@ from kerasr import (
 from kerasr.lab_support import lab_fast, lab_out, show, write_results
 
 FAST = lab_fast()
-OUT = lab_out()
+OUT = lab_out("perceptrons")
 results: dict[str, float] = {}
 
 
