@@ -106,6 +106,9 @@ def _cmd_lab_notebook(args: argparse.Namespace) -> int:
     finally:
         tmp.unlink(missing_ok=True)
     print(f"kerasr: copied {source.name} to {target}")
+    print(f"kerasr: to run it: pip install 'kerasr[notebook]' (JupyterLab and the Python "
+          f"kernel), then jupyter lab {target}; its figures and results.json go to "
+          f"{source.stem}-output/ beside the notebook")
     return 0
 
 
@@ -218,8 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="locate and fetch data sets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     data_sub.add_parser("where", help="print the cache folder").set_defaults(func=_cmd_data_where)
-    fetch = data_sub.add_parser("fetch", help="download and verify a data set")
-    fetch.add_argument("name")
+    from data_loaders.manage import DATASETS  # numpy only, never Keras
+
+    fetch = data_sub.add_parser("fetch", help="download and verify a data set",
+                                description="Download (or verify) a data set's files into the "
+                                "cache; boston_housing and kyphosis ship with kerasr.")
+    fetch.add_argument("name", metavar="NAME", help=f"one of: {', '.join(DATASETS)}")
     fetch.set_defaults(func=_cmd_data_fetch)
     data_sub.add_parser("verify", help="check cached files against their digests").set_defaults(
         func=_cmd_data_verify

@@ -243,6 +243,64 @@ def test_lab_list_command() -> None:
     assert "no " in done.stdout and "yes" in done.stdout
 
 
+def test_lab_notebook_command_names_the_notebook_extra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["lab", "notebook", "boston", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert (tmp_path / "boston.ipynb").is_file()
+    assert "pip install 'kerasr[notebook]'" in printed and "jupyter lab" in printed
+    assert "boston-output/" in printed
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    assert any(req.startswith("jupyterlab") for req in extras["notebook"])
+    assert any(req.startswith("ipykernel") for req in extras["notebook"])
+
+
+def test_data_fetch_help_lists_the_data_sets(capsys: pytest.CaptureFixture[str]) -> None:
+    from data_loaders.manage import DATASETS
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["data", "fetch", "--help"])
+    assert done.value.code == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "one of: " + ", ".join(DATASETS) in printed
+
+
+def test_lab_out_defaults_to_a_folder_the_lab_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run by hand or as a notebook, a lab writes into NAME-output/, never beside itself;
+    plot()'s Rplots.png is off in labs (show() saves each figure by name)."""
+    from matplotlib.figure import Figure
+
+    from kerasr import lab_support
+    from kerasr.display import plot_file
+    from kerasr.options import set_option
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KERASR_LAB_OUT", raising=False)
+    monkeypatch.delenv("KERASR_PLOT_FILE", raising=False)
+    monkeypatch.setattr(lab_support, "_chosen", ["."])
+    try:
+        assert lab_support.lab_out("boston") == "boston-output"
+        assert plot_file() is None
+    finally:
+        set_option("kerasr.plot_file", None)
+    assert "boston-output" in capsys.readouterr().out
+    fig = Figure()
+    fig.add_subplot().plot([1, 2], [3, 4])
+    lab_support.show(fig, "line.png")
+    lab_support.write_results({"mae": 2.5})
+    assert sorted(p.name for p in (tmp_path / "boston-output").iterdir()) == [
+        "line.png", "results.json"]
+    assert json.loads((tmp_path / "boston-output" / "results.json").read_text()) == {"mae": 2.5}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["boston-output"]
+    monkeypatch.setenv("KERASR_LAB_OUT", str(tmp_path / "elsewhere"))
+    assert lab_support.lab_out("boston") == str(tmp_path / "elsewhere")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_in_sync_with_script(name: str) -> None:
     """The committed .ipynb holds exactly the cells jupytext makes from the .py
