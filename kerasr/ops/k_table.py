@@ -427,6 +427,9 @@ def _build(r_name: str, entry: K) -> Callable[..., Any]:
     function.__module__ = __name__
     function.__doc__ = _doc(r_name, entry, params)
     function.__kerasr_k__ = entry  # type: ignore[attr-defined]
+    #: the plain Keras spelling, for the translation table
+    function.__kerasr_keras__ = (  # type: ignore[attr-defined]
+        f"keras.{entry.target}()" if isinstance(entry.target, str) else None)
     return function
 
 
@@ -452,6 +455,8 @@ def _graph_mode(r_name: str, replacement: str) -> Callable[..., Any]:
 
     function.__name__ = function.__qualname__ = r_name
     function.__module__ = __name__
+    #: read by the translation table: not applicable in Python, and what to write instead
+    function.__kerasr_not_applicable__ = replacement  # type: ignore[attr-defined]
     function.__doc__ = (
         f"Not available in Keras 3 (graph mode): raises GraphModeError.\n\n"
         f"Instead: {replacement}.\n\nR: ``{r_name}(...)``\nPython: see the replacement above"
