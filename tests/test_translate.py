@@ -308,6 +308,17 @@ def test_paste0_cat_and_print(capsys):
     assert 'f"epoch {epoch}: {loss}"' in tr('msg <- paste0("epoch ", epoch, ": ", loss)')
 
 
+def test_paste_with_complex_arguments_and_list_files(tmp_path: Path):
+    env = run('g <- list(id = "x7")\np <- paste0("mnist/", g[["id"]], ".png")\n'
+              f'files <- list.files("{tmp_path}", pattern = "[.]R$", full.names = TRUE)')
+    assert env["p"] == "mnist/x7.png"
+    assert env["files"] == []
+    (tmp_path / "a.R").write_text("x <- 1")
+    (tmp_path / "b.txt").write_text("")
+    env = run(f'files <- list.files("{tmp_path}", pattern = "[.]R$", full.names = TRUE)')
+    assert env["files"] == [str(tmp_path / "a.R")]
+
+
 def test_apply_and_scale_match_r():
     env = run(
         "x <- matrix(c(1, 2, 3, 4, 5, 6), ncol = 2)\nmu <- apply(x, 2, mean)\n"

@@ -9,9 +9,14 @@ import re
 from typing import Any
 
 from . import rules
-from .code import ARITH, KERASR_IMPORT, POSTFIX, TERM, Arg, Code, Untranslatable, _int_literal
+from .code import ARITH, KERASR_IMPORT, POSTFIX, TERM, Arg, Code, _int_literal
 
 __all__: list[str] = []
+
+
+def _literal(text: str) -> str:
+    """A Python string literal in double quotes."""
+    return '"' + repr(text)[1:-1].replace('"', '\\"').replace("\\'", "'") + '"'
 
 
 class BaseRMixin:
@@ -150,6 +155,27 @@ class BaseRMixin:
             return Code(f"{fn}({self._value(values[0]).text})", POSTFIX)
         return Code(f"{fn}(np.hstack([{self._plain_args(values)}]))", POSTFIX)
 
+    def _special_list_files(self, args: list[Arg], node: Any) -> Code:
+        """``list.files(path, pattern, full.names = TRUE)`` as a sorted list of names."""
+        bound = self._match("list.files", rules.Rule("path, pattern, all.files, full.names, "
+                                                     "recursive, ignore.case"), args)
+
+        def v(key: str) -> str | None:
+            arg = bound.get(key)
+            return self._value(arg).text if isinstance(arg, Arg) else None
+
+        path = v("path") or '"."'
+        out = f"sorted(os.listdir({path}))"
+        if v("pattern") is not None:
+            self.imports.add("import re")
+            out = f"[f for f in {out} if re.search({v('pattern')}, f)]"
+        if v("full.names") not in (None, "False"):
+            out = f"[os.path.join({path}, f) for f in {out}]"
+        if v("recursive") not in (None, "False") or v("all.files") not in (None, "False") or \
+                v("ignore.case") not in (None, "False"):
+            self.todo("argument", "list.files(recursive/all.files/ignore.case): use os.walk")
+        return Code(out, POSTFIX)
+
     def _special_image(self, args: list[Arg], node: Any) -> Code:
         """``image(z)`` or ``image(x, y, z)``: the matrix drawn, as ``plt.imshow``."""
         values = [a for a in args if a.name is None and (a.node is not None or a.code)]
@@ -191,24 +217,29 @@ class BaseRMixin:
         return Code(f"np.random.choice({population}{extra})", POSTFIX)
 
     def _fstring(self, args: list[Arg], sep: str) -> Code:
-        parts: list[str] = []
+        """``paste0("a", x)`` -> ``f"a{x}"``; ``"a" + str(x)`` when ``x`` cannot sit in one."""
+        items: list[tuple[str, str]] = []
         for arg in args:
             if arg.node is None and arg.code is None:
                 continue
             if arg.node is not None and arg.node.type == "string" and arg.code is None:
-                lit = ast.literal_eval(self.expr(arg.node).text)
-                parts.append(lit.replace("{", "{{").replace("}", "}}"))
+                items.append(("lit", ast.literal_eval(self.expr(arg.node).text)))
             else:
-                text = self._value(arg).text
-                if "\n" in text or "#" in text or "\\" in text or '"' in text:
-                    parts.append("{" + self._tmp_call("str", text) + "}")
-                else:
-                    parts.append("{" + text + "}")
-        body = sep.join(parts).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return Code(f'f"{body}"' if "{" in body.replace("{{", "") else f'"{body}"')
-
-    def _tmp_call(self, fn: str, text: str) -> str:
-        raise Untranslatable("paste", "paste()/paste0() with a complex argument: write an f-string")
+                items.append(("expr", self._value(arg).text))
+        if any(kind == "expr" and any(ch in text for ch in '\n#\\"{}') for kind, text in items):
+            pieces = []
+            for i, (kind, text) in enumerate(items):
+                if i and sep:
+                    pieces.append(_literal(sep))
+                pieces.append(_literal(text) if kind == "lit" else f"str({text})")
+            return Code(" + ".join(pieces), ARITH)
+        parts = [text.replace("{", "{{").replace("}", "}}") if kind == "lit" else "{" + text + "}"
+                 for kind, text in items]
+        body = sep.replace("{", "{{").replace("}", "}}").join(parts)
+        body = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        if any(kind == "expr" for kind, _ in items):
+            return Code(f'f"{body}"')
+        return Code(_literal(sep.join(text for _, text in items)))
 
     def _special_glue(self, args: list[Arg], node: Any) -> Code:
         """``glue("loss {loss}")`` -> ``f"loss {loss}"`` (the R inside braces is translated)."""

@@ -962,6 +962,7 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
             return Code(f"{name}({self._plain_args(args, positional_names=params)})", POSTFIX)
         if rule is not None:
             if rule.special:
+                self.imports.update(rule.imports)
                 return getattr(self, "_special_" + rule.special)(args, node)
             if rule.todo:
                 self.todo(rule.todo, rule.todo)
