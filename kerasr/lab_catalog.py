@@ -45,6 +45,9 @@ LABS: tuple[Lab, ...] = (
     Lab("imdb", "IMDB sentiment: multi-hot MLP (sequences_to_matrix), learned word embeddings "
         "with pooling, scoring new reviews from raw text", "IMDB reviews (17 MB download)",
         False),
+    Lab("image_folders", "class-per-folder images: image_data_generator augmentation, a CNN "
+        "from flow_images_from_directory, generator_next; VGG16 fine-tuning in full mode",
+        "JPEG folders generated in the lab (full mode: VGG16 weights, 58 MB download)", False),
 )
 
 

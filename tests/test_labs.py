@@ -48,6 +48,7 @@ FIGURES = {
     "fashion_cnn": ["history.png", "per_class_accuracy.png"],
     "lstm_power": ["series.png", "history.png", "forecast.png"],
     "imdb": ["mlp_history.png", "embedding_history.png"],
+    "image_folders": ["augmented_samples.png", "history.png"],
 }
 
 
@@ -219,6 +220,11 @@ def check_results(name: str, out: Path) -> dict:
         for model in ("new_review_mlp", "new_review_embedding"):
             assert r[model]["positive"] > 0.5 > r[model]["negative"], model
         assert r["first_review_start"].startswith("? ")  # index 1, the start mark, decodes as ?
+    elif name == "image_folders":
+        assert r["class_indices"] == {"spots": 0, "stripes": 1} and r["n_train"] == 160
+        assert r["batch_shape"] == [20, 48, 48, 3]
+        assert r["cnn_test_accuracy"] > 0.8 and r["cnn_final_val_accuracy"] > 0.8
+        assert r["transfer_learning"] == "skipped (fast mode)"
     return results
 
 
@@ -230,7 +236,7 @@ def test_catalog_matches_lab_files() -> None:
     offline = {lab.name: lab.offline for lab in LABS}
     assert offline == {"baby_steps": True, "perceptrons": True, "boston": True,
                        "kyphosis": True, "mnist_mlp": False, "fashion_cnn": False,
-                       "lstm_power": False, "imdb": False}
+                       "lstm_power": False, "imdb": False, "image_folders": False}
 
 
 def test_lab_list_command() -> None:
