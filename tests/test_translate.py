@@ -577,6 +577,12 @@ def test_dplyr_verbs_become_pandas_with_columns_masked():
     assert len(env["s"]) == 2 and list(env["r"].columns) == ["a"]
 
 
+def test_expand_grid_keeps_r_row_order():
+    env = run("g <- expand.grid(a = 1:2, b = c(10, 20))\nh <- expand_grid(a = 1:2, b = c(10, 20))")
+    assert env["g"]["a"].tolist() == [1, 2, 1, 2] and env["g"]["b"].tolist() == [10, 10, 20, 20]
+    assert env["h"]["a"].tolist() == [1, 1, 2, 2] and list(env["h"].columns) == ["a", "b"]
+
+
 def test_simple_ggplot_becomes_matplotlib_lines():
     out = body(
         """

@@ -199,6 +199,8 @@ FUNCTIONS: dict[str, Rule] = {
     "summarize": Rule(special="summarise", imports=PD),
     "count": Rule(special="count", imports=PD),
     "n_distinct": Rule("x", "pd.Series({x}).nunique()", PD),
+    "expand.grid": Rule(special="expand_grid", imports=NP + PD),
+    "expand_grid": Rule(special="expand_grid", imports=NP + PD),
     "left_join": Rule(special="join", imports=PD),
     "inner_join": Rule(special="join", imports=PD),
     "right_join": Rule(special="join", imports=PD),

@@ -319,3 +319,22 @@ class TidyMixin:
             return Code("n()", POSTFIX)
         return Code(f"len({self._mask_var})", POSTFIX)
 
+    def _special_expand_grid(self, args: list[Any], node: Any) -> Any:
+        """``expand.grid(a = x, b = y)`` (first varies fastest) / tidyr's ``expand_grid``
+        (last varies fastest) as ``pd.MultiIndex.from_product(...).to_frame(index=False)``."""
+        e: Any = self
+        name = e._call_name(node) if node is not None and node.type == "call" else "expand_grid"
+        named = [a for a in args if a.name is not None and a.node is not None]
+        if not named or len(named) != len([a for a in args if a.node is not None]):
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"{e._py_arg(name or 'expand_grid')}({e._plain_args(args)})", POSTFIX)
+        e.imports.update(rules.NP + rules.PD)
+        order = list(reversed(named)) if name == "expand.grid" else named
+        values = ", ".join(f"np.atleast_1d({e._value(a).text})" for a in order)
+        names = [a.name.strip("`") for a in named]
+        order_names = repr([a.name.strip("`") for a in order]).replace("'", '"')
+        text = f"pd.MultiIndex.from_product([{values}], names={order_names}).to_frame(index=False)"
+        if name == "expand.grid":
+            text += f"[{repr(names)}]".replace("'", '"')
+        return Code(text, POSTFIX)
+
