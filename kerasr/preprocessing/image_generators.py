@@ -409,10 +409,8 @@ def flow_images_from_directory(
     "validation", the rest as "training". Has ``class_indices``, ``classes``, ``filenames``,
     ``samples``.
 
-    R: ``gen <- flow_images_from_directory("train", image_data_generator(rescale = 1/255),``
-    ``target_size = c(150, 150), batch_size = 20, class_mode = "binary")``
-    Python: ``gen = flow_images_from_directory("train", image_data_generator(rescale=1/255),``
-    ``target_size=(150, 150), batch_size=20, class_mode="binary")``
+    R: ``gen <- flow_images_from_directory("train", datagen, target_size = c(150, 150))``
+    Python: ``gen = flow_images_from_directory("train", datagen, target_size=(150, 150))``
     """
     from .image_iterators import make_directory_iterator
 
