@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import rules
-from .code import ARITH, KERASR_IMPORT, POSTFIX, TERM, Arg, Code, _int_literal
+from .code import ARITH, KERASR_IMPORT, POSTFIX, TERM, Arg, Code, int_literal
 
 __all__: list[str] = []
 
@@ -94,7 +94,7 @@ class BaseRMixin:
         if not all(isinstance(a, Arg) for a in (x, margin, fun)):
             self.todo("argument", "apply() needs X, MARGIN and FUN")
             return Code("None")
-        k = _int_literal(margin.node) if margin.node is not None else None  # type: ignore[union-attr]
+        k = int_literal(margin.node) if margin.node is not None else None  # type: ignore[union-attr]
         if k not in (1, 2):
             self.todo("argument", "apply(): MARGIN is not 1 or 2; choose the numpy axis")
         axis = {1: "1", 2: "0"}.get(k or 0, "0")

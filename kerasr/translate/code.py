@@ -62,17 +62,17 @@ def py_name(name: str) -> str:
     return out
 
 
-def _arg_name(name: str) -> str:
+def arg_name(name: str) -> str:
     name = name.strip("`").strip("'\"")
     out = py_name(name)
     return out
 
 
-def _is_identifier(name: str) -> bool:
+def is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
 
-def _int_literal(node: Any) -> int | None:
+def int_literal(node: Any) -> int | None:
     """The integer value of an R numeric literal node (``3``, ``3L``), else None."""
     if node is None or node.type not in ("float", "integer"):
         return None

@@ -33,8 +33,8 @@ from .code import (
     Arg,
     Code,
     Untranslatable,
-    _arg_name,
-    _int_literal,
+    arg_name,
+    int_literal,
     py_name,
 )
 from .ggplot import GgplotMixin
@@ -575,7 +575,7 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
         return handler(node)
 
     # -- literals and names --------------------------------------------------------------
-    _py_arg = staticmethod(_arg_name)
+    _py_arg = staticmethod(arg_name)
     _arg_type = Arg
 
     def _x_identifier(self, node: Any) -> Code:
@@ -760,7 +760,7 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
         self.imports.update(() if loop else rules.NP)
         if node.type == "binary_operator" and self._op(node) == ":":
             lhs, rhs = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
-            a, b = _int_literal(lhs), _int_literal(rhs)
+            a, b = int_literal(lhs), int_literal(rhs)
             fn = "range" if loop else "np.arange"
             if a is not None and b is not None:
                 if a <= b:
@@ -923,7 +923,7 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
                 if arg.node is not None and arg.node.type == "dots":
                     text = "*args, **kwargs"
             else:
-                key = _arg_name(arg.name)
+                key = arg_name(arg.name)
                 value = self._value(arg, shape=arg.name.strip("`") in shapes)
                 text = f"{key}={value.at(LAMBDA)}"
             parts.append(text + ("," + self._comment_suffix(arg.comment) if arg.comment else ""))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import rules
-from .code import POSTFIX, Arg, Code, Untranslatable, _int_literal, _is_identifier
+from .code import POSTFIX, Arg, Code, Untranslatable, int_literal, is_identifier
 
 __all__: list[str] = []
 
@@ -53,7 +53,7 @@ class IndexingMixin:
         node = arg.node
         if node is None:
             return ":"
-        k = _int_literal(node)
+        k = int_literal(node)
         if k is not None:
             return str(k - 1)
         t = node.type
@@ -62,7 +62,7 @@ class IndexingMixin:
             return self.expr(node).text
         if t == "binary_operator" and self._op(node) == ":":
             lhs, rhs = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
-            a, b = _int_literal(lhs), _int_literal(rhs)
+            a, b = int_literal(lhs), int_literal(rhs)
             if a is not None and b is not None and a > b:
                 return f"{a - 1}:{'' if b == 1 else b - 2}:-1"
             if a is None and b == 1:  # n:1 counts down in R
@@ -76,7 +76,7 @@ class IndexingMixin:
             return self.expr(node).text
         if t == "call" and self._call_name(node) == "c":
             items = self._args(node)
-            ints = [_int_literal(a.node) for a in items]
+            ints = [int_literal(a.node) for a in items]
             if items and all(i is not None for i in ints):
                 return "[" + ", ".join(str(i - 1) for i in ints if i is not None) + "]"
             if items and all(a.node is not None and a.node.type == "string" for a in items):
@@ -91,6 +91,6 @@ class IndexingMixin:
         if rhs is None:
             raise Untranslatable("untranslated", "`$` without a name")
         key = rhs.text.decode().strip("`'\"")
-        if _is_identifier(key):
+        if is_identifier(key):
             return Code(f"{obj.at(POSTFIX)}.{key}", POSTFIX)
         return Code(f'{obj.at(POSTFIX)}["{key}"]', POSTFIX)
