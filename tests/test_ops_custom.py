@@ -49,13 +49,13 @@ def regression_data(n=64, seed=3):
     return x, y
 
 
-def fitted_model(loss=rmse, metrics=(r2,)):
+def fitted_model(loss=rmse, metrics=(r2,), epochs=15):
     kerasr.set_random_seed(1)
     x, y = regression_data()
     model = kerasr.keras_model_sequential(input_shape=3) >> kerasr.layer_dense(units=1)
     kerasr.compile(model, optimizer=kerasr.optimizer_adam(learning_rate=0.1), loss=loss,
                    metrics=list(metrics))
-    history = kerasr.fit(model, x, y, epochs=30, batch_size=16, verbose=0)
+    history = kerasr.fit(model, x, y, epochs=epochs, batch_size=32, verbose=0)
     return model, history, x, y
 
 
@@ -103,7 +103,7 @@ def test_loading_without_the_custom_loss_says_what_is_missing(trained, tmp_path)
 
 
 def test_capped_mse_as_the_loss_as_in_the_amazon_workshop():
-    model, history, _, _ = fitted_model(loss=capped_mse, metrics=("mse",))
+    model, history, _, _ = fitted_model(loss=capped_mse, metrics=("mse",), epochs=4)
     assert history.metrics["loss"][-1] <= history.metrics["loss"][0]
     assert capped_mse.__name__ == "metric_capped_mse"
 
