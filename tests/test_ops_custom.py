@@ -167,6 +167,12 @@ def test_custom_layers_compose_with_the_pipe_and_round_trip(tmp_path):
                                rtol=1e-6)
 
 
+def test_input_shape_on_a_custom_first_layer_builds_the_model():
+    model = kerasr.keras_model_sequential() >> Scale(k=2.0, input_shape=3)
+    assert tuple(model.input_shape) == (None, 3)
+    np.testing.assert_allclose(np.asarray(model(np.ones((1, 3)))), [[2.0, 2.0, 2.0]])
+
+
 def test_create_layer_on_a_tensor_builds_a_functional_model():
     inputs = kerasr.layer_input(shape=3)
     outputs = layer_my_dense(inputs, units=5)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import _keras
+from ..arguments import as_shape
 from ..errors import ArgumentError, InvalidValueError
 from ..named_list import NamedList
 from .custom import register_custom_object
@@ -48,7 +49,7 @@ def _class(function: str, classname: str, base: Any, initialize: Callable[..., A
         base_kwargs = {k: kwargs.pop(k) for k in _BASE_ARGS if k in kwargs}
         shape = base_kwargs.pop("input_shape", None)
         batch_shape = base_kwargs.pop("batch_input_shape", None)
-        base_kwargs.pop("batch_size", None)
+        batch_size = base_kwargs.pop("batch_size", None)
         if init_signature is None and (args or kwargs):
             raise ArgumentError(
                 f"{classname}(): unknown argument(s) {', '.join(map(str, list(kwargs) or args))}"
@@ -67,8 +68,10 @@ def _class(function: str, classname: str, base: Any, initialize: Callable[..., A
                 record.update(record.pop(var_kw[0]))
         base.__init__(self, **base_kwargs)
         self._kerasr_init_args = record
-        if shape is not None or batch_shape is not None:
-            self._input_shape_arg = tuple(batch_shape[1:] if batch_shape else shape)
+        if shape is not None or batch_shape is not None:  # R: input_shape on the first layer
+            self._input_shape_arg = as_shape(batch_shape[1:] if batch_shape else shape,
+                                             classname, "input_shape")
+            self._kerasr_batch_size = batch_shape[0] if batch_shape else batch_size
         if initialize is not None:
             initialize(self, *args, **kwargs)
 
