@@ -11,6 +11,7 @@ child drops to uid 65534 with ``setpriv``, so permissions apply.
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import os
@@ -68,17 +69,27 @@ def readonly_plan() -> tuple[bool, str]:
 
 
 @pytest.fixture(scope="module")
-def child() -> Any:
-    as_nobody, skip = readonly_plan()
-    workdir = Path(tempfile.mkdtemp(prefix="kerasr-faults-"))
-    workdir.chmod(0o777)
-    try:
-        flags = ("--no-readonly",) if skip else ()
-        cases = run_child(workdir, *flags, as_nobody=as_nobody)
+def child(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The scenarios' results, computed once per test session (xdist workers share them)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    results = shared / "kerasr_fault_scenarios.json"
+    with open(shared / "kerasr_fault_scenarios.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if results.exists():
+            return json.loads(results.read_text())
+        as_nobody, skip = readonly_plan()
+        workdir = Path(tempfile.mkdtemp(prefix="kerasr-faults-"))
+        workdir.chmod(0o777)
+        try:
+            flags = ("--no-readonly",) if skip else ()
+            cases = run_child(workdir, *flags, as_nobody=as_nobody)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
         cases["_skip_readonly"] = skip
-        yield cases
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        results.write_text(json.dumps(cases))
+        return cases
 
 
 def case(cases: dict[str, Any], name: str) -> dict[str, Any]:
