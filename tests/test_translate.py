@@ -577,6 +577,24 @@ def test_dplyr_verbs_become_pandas_with_columns_masked():
     assert len(env["s"]) == 2 and list(env["r"].columns) == ["a"]
 
 
+def test_gather_case_when_top_n_and_drop_false():
+    env = run(
+        "df <- tibble(y = c(1, 2), a = c(3, 4), b = c(5, 6))\n"
+        "long <- gather(df, key, value, -y)\n"
+        "lab <- df %>% mutate(t = case_when(a == 3 ~ 'three', TRUE ~ 'other')) %>% pull(t)\n"
+        "low <- df %>% top_n(-1, wt = b)\n"
+        "m <- matrix(1:6, ncol = 3)\n"
+        "col1 <- m[, 2, drop = FALSE]\n"
+        "sub <- df[, 'a', drop = FALSE]"
+    )
+    assert env["long"].columns.tolist() == ["y", "key", "value"]
+    assert env["long"]["value"].tolist() == [3, 4, 5, 6]  # R: gather stacks column by column
+    assert list(env["lab"]) == ["three", "other"]
+    assert env["low"]["b"].tolist() == [5]
+    assert env["col1"].shape == (2, 1) and env["col1"][:, 0].tolist() == [3, 4]
+    assert env["sub"].shape == (2, 1)
+
+
 def test_expand_grid_keeps_r_row_order():
     env = run("g <- expand.grid(a = 1:2, b = c(10, 20))\nh <- expand_grid(a = 1:2, b = c(10, 20))")
     assert env["g"]["a"].tolist() == [1, 2, 1, 2] and env["g"]["b"].tolist() == [10, 10, 20, 20]

@@ -18,8 +18,13 @@ class IndexingMixin:
         obj = self.expr(node.child_by_field_name("function"))
         args = self._args(node)
         if any(a.name == "drop" for a in args):
-            self.todo("drop", rules.SYNTAX_TODOS["drop"])
+            drop = [a for a in args if a.name == "drop"][0]
             args = [a for a in args if a.name != "drop"]
+            kept = self._keep_dims(obj, args) if drop.node is not None and \
+                drop.node.type == "false" else None
+            if kept is not None:
+                return kept
+            self.todo("drop", rules.SYNTAX_TODOS["drop"])
         if len(args) == 1 and args[0].node is None:
             return Code(f"{obj.at(POSTFIX)}[:]", POSTFIX)
         if len(args) == 2 and args[0].node is None and self._is_names(args[1].node):
@@ -94,3 +99,16 @@ class IndexingMixin:
         if is_identifier(key):
             return Code(f"{obj.at(POSTFIX)}.{key}", POSTFIX)
         return Code(f'{obj.at(POSTFIX)}["{key}"]', POSTFIX)
+
+    def _keep_dims(self, obj: Code, args: list[Arg]) -> Code | None:
+        """``x[, 1, drop = FALSE]`` -> ``x[:, 0:1]``; ``df[, "a", drop = FALSE]`` -> ``df[["a"]]``."""
+        if len(args) == 2 and args[0].node is None and self._is_names(args[1].node):
+            names = self._index(args[1])
+            return Code(f"{obj.at(POSTFIX)}[{names if names.startswith('[') else f'[{names}]'}]",
+                        POSTFIX)
+        slots = []
+        for arg in args:
+            k = int_literal(arg.node) if arg.node is not None else None
+            slots.append(f"{k - 1}:{k}" if k is not None else self._index(arg))
+        return Code(f"{obj.at(POSTFIX)}[{', '.join(slots)}]", POSTFIX)
+

@@ -338,3 +338,85 @@ class TidyMixin:
             text += f"[{repr(names)}]".replace("'", '"')
         return Code(text, POSTFIX)
 
+    def _melt(self, data: Any, rest: list[Any], key: str, value: str, verb: str) -> Any:
+        """``gather()``/``pivot_longer()`` as ``df.melt(...)``: ``-col`` columns are kept."""
+        e: Any = self
+        keep: list[str] = []
+        for a in rest:
+            n = a.node
+            if n is not None and n.type == "call" and e._call_name(n) == "everything":
+                continue
+            if n is not None and n.type == "unary_operator" and e._op(n) == "-":
+                inner = n.child_by_field_name("rhs")
+                if inner is not None and inner.type == "identifier":
+                    keep.append(inner.text.decode().strip("`"))
+                    continue
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"{verb}({e._plain_args([a for a in rest])})", POSTFIX)
+        ids = f"id_vars={keep!r}, ".replace("'", '"') if keep else ""
+        return Code(f"{data.at(POSTFIX)}.melt({ids}var_name={key}, value_name={value})", POSTFIX)
+
+    def _special_gather(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        data, rest = self._data(args, "gather")
+        if data is None:
+            return Code("None")
+        names = [a for a in rest if a.name is None][:2]
+        if len(names) != 2 or any(a.node.type not in ("identifier", "string") for a in names):
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"gather({e._plain_args(args)})", POSTFIX)
+        key, value = ('"' + a.node.text.decode().strip("`'\"") + '"' for a in names)
+        return self._melt(data, [a for a in rest if a not in names], key, value, "gather")
+
+    def _special_pivot_longer(self, args: list[Any], node: Any) -> Any:
+        e: Any = self
+        data, rest = self._data(args, "pivot_longer")
+        if data is None:
+            return Code("None")
+        opts = {a.name: a for a in rest if a.name in ("names_to", "values_to")}
+        cols = [a for a in rest if a.name in (None, "cols")]
+        if len(opts) + len(cols) != len(rest):
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"pivot_longer({e._plain_args(args)})", POSTFIX)
+        key = e._value(opts["names_to"]).text if "names_to" in opts else '"name"'
+        value = e._value(opts["values_to"]).text if "values_to" in opts else '"value"'
+        return self._melt(data, cols, key, value, "pivot_longer")
+
+    def _special_case_when(self, args: list[Any], node: Any) -> Any:
+        """``case_when(a > 1 ~ "x", TRUE ~ "y")`` -> ``np.select([a > 1], ["x"], default="y")``."""
+        e: Any = self
+        conds, values, default = [], [], "None"
+        for a in args:
+            n = a.node
+            if a.name is not None or n is None or n.type != "binary_operator" or e._op(n) != "~":
+                e.todo("dplyr", rules.DPLYR)
+                return Code(f"case_when({e._plain_args(args)})", POSTFIX)
+            lhs, rhs = n.child_by_field_name("lhs"), n.child_by_field_name("rhs")
+            if lhs.type == "true":
+                default = e.expr(rhs).text
+            else:
+                conds.append(e.expr(lhs).text)
+                values.append(e.expr(rhs).text)
+        e.imports.update(rules.NP)
+        return Code(f"np.select([{', '.join(conds)}], [{', '.join(values)}], default={default})",
+                    POSTFIX)
+
+    def _special_top_n(self, args: list[Any], node: Any) -> Any:
+        """``top_n(df, n, wt)`` -> ``df.nlargest(n, "wt", keep="all")`` (negative n: smallest)."""
+        e: Any = self
+        data, rest = self._data(args, "top_n")
+        if data is None:
+            return Code("None")
+        n = [a for a in rest if a.name in (None, "n")]
+        wt = [a for a in rest if a.name == "wt"] or n[1:2]
+        n = n[:1]
+        if len(n) != 1 or len(wt) != 1 or wt[0].node is None or wt[0].node.type != "identifier":
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"top_n({e._plain_args(args)})", POSTFIX)
+        count = e._value(n[0]).text
+        col = wt[0].node.text.decode().strip("`")
+        if count.startswith("-"):
+            return Code(f'{data.at(POSTFIX)}.nsmallest({count[1:]}, "{col}", keep="all")',
+                        POSTFIX)
+        return Code(f'{data.at(POSTFIX)}.nlargest({count}, "{col}", keep="all")', POSTFIX)
+
