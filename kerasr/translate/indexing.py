@@ -101,7 +101,11 @@ class IndexingMixin:
         return Code(f'{obj.at(POSTFIX)}["{key}"]', POSTFIX)
 
     def _keep_dims(self, obj: Code, args: list[Arg]) -> Code | None:
-        """``x[, 1, drop = FALSE]`` -> ``x[:, 0:1]``; ``df[, "a", drop = FALSE]`` -> ``df[["a"]]``."""
+        """Indexing that keeps dimensions (``drop = FALSE``).
+
+        R: ``x[, 1, drop = FALSE]``, ``df[, "a", drop = FALSE]``
+        Python: ``x[:, 0:1]``, ``df[["a"]]``
+        """
         if len(args) == 2 and args[0].node is None and self._is_names(args[1].node):
             names = self._index(args[1])
             return Code(f"{obj.at(POSTFIX)}[{names if names.startswith('[') else f'[{names}]'}]",
