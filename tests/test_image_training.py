@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 
@@ -75,6 +76,10 @@ def test_fit_from_flow_images_from_data_with_validation() -> None:
     history = model >> kerasr.fit(train, epochs=6, validation_data=valid, verbose=0)
     assert history.metrics["val_accuracy"][-1] >= 0.9
     assert history.metrics["loss"][-1] < history.metrics["loss"][0]
+    with pytest.warns(FutureWarning, match="fit_generator"):  # the workshops' spelling
+        again = kerasr.fit_generator(model, train, steps_per_epoch=len(train), epochs=1,
+                                     verbose=0)
+    assert len(again.metrics["loss"]) == 1
 
 
 def test_seeded_training_repeats_with_workers(tmp_path: Path) -> None:
