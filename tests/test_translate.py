@@ -619,6 +619,30 @@ def test_simple_ggplot_becomes_matplotlib_lines():
     assert 'plt.title("fit")' in out and 'plot(history)\nplt.yscale("log")' in out
 
 
+def test_par_mfrow_fills_a_grid_of_subplots():
+    out = body(
+        """
+        op <- par(mfrow = c(2, 3), mar = c(0, 0, 0, 0))
+        for (i in 1:6) {
+          plot(as.raster(images[i, , ], max = 255))
+        }
+        par(op)
+        """
+    )
+    assert TODO not in out
+    assert "plt.figure()" in out and "op = None" in out
+    assert "    plt.subplot(2, 3, len(plt.gcf().axes) + 1)\n    plt.imshow(" in out
+    import matplotlib
+
+    matplotlib.use("Agg")
+    env = run("images <- array(runif(6 * 4), dim = c(6, 2, 2))\n"
+              "op <- par(mfrow = c(2, 3))\nfor (i in 1:6) plot(as.raster(images[i, , ]))\npar(op)")
+    import matplotlib.pyplot as plt
+
+    assert len(plt.gcf().axes) == 6 and "images" in env
+    plt.close("all")
+
+
 def test_ggplot_beyond_the_simple_layers_stays_a_todo():
     out = tr("ggplot(df, aes(x, y, color = group)) + geom_point() + facet_wrap(~g)")
     assert "ggplot2 plot" in out and "ggplot(df" in out

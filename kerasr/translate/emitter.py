@@ -101,6 +101,7 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
         self._mask_var = "d"
         self._want_function = False
         self._formula_names: dict[str, str] = {}  # inside a purrr formula: .x -> x
+        self._panels: tuple[str, str] | None = None  # par(mfrow = c(r, c)) in effect
         self.chunk = 0  # which chunk of an R Markdown file (lines are counted per chunk)
 
     # ======================================================================================
@@ -109,6 +110,7 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
     def program(self, root: Any) -> list[str]:
         """Translate a whole program (or chunk) to Python lines."""
         self._collect_functions(root)
+        self._panels = None  # knitr opens a new graphics device for every chunk
         return self.block(root.children, "")
 
     def _collect_functions(self, root: Any) -> None:
@@ -292,6 +294,12 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
             plot_lines = self._ggplot_statement(node, indent)
             if plot_lines is not None:
                 return plot_lines, []
+        if t == "call" and self._call_name(node) == "par":
+            return self._par(node, indent, None), []
+        if t == "call" and self._panels is not None and self._draws_panel(node):
+            rows, cols = self._panels  # the next panel of the par(mfrow) grid
+            head, _ = self._statement_plain(node, indent, return_last)
+            return [f"{indent}plt.subplot({rows}, {cols}, len(plt.gcf().axes) + 1)", *head], []
         if t == "call" and node.text.decode().replace(" ", "").startswith(
             ("knitr::opts_chunk$set(", "opts_chunk$set(")
         ):
@@ -361,11 +369,61 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
             self.report.r_packages.append(pkg)
         return [f"{indent}# library({pkg}): R package, no Python import"]
 
+    # -- par(): base graphics layout ------------------------------------------------------
+    _PAR_COSMETIC = frozenset({"mar", "oma", "pty", "xaxs", "yaxs", "cex", "bg", "las", "mgp",
+                               "xpd", "family", "font"})
+    _PANEL_CALLS = frozenset({"image", "hist", "barplot", "boxplot"})
+
+    def _par(self, node: Any, indent: str, target: str | None) -> list[str]:
+        """``par(mfrow = c(r, c))``: a new figure whose next plots fill an r x c grid;
+        margins and other looks are dropped; ``par(op)`` restores one panel per figure."""
+        args = self._args(node)
+        lines: list[str] = []
+        if len(args) == 1 and args[0].name is None:  # par(op): back to one plot per figure
+            self._panels = None
+            return [f"{indent}# par(): back to one plot per figure"]
+        for arg in args:
+            name = (arg.name or "").strip("`")
+            if name == "mfrow" and arg.node is not None and arg.node.type == "call" \
+                    and self._call_name(arg.node) == "c" and len(self._args(arg.node)) == 2:
+                r, c = (self._value(a).text for a in self._args(arg.node))
+                self._panels = (r, c)
+                self.imports.update(rules.PLT)
+                lines.append(f"{indent}plt.figure()  # par(mfrow): the next plots fill a {r} x {c}"
+                             " grid")
+            elif name in self._PAR_COSMETIC:
+                continue
+            else:
+                reason = rules.FUNCTIONS["par"].todo or "par()"
+                self.todo(reason, reason)
+                return [f"{indent}# R: " + " ".join(node.text.decode().split())]
+        if not lines:
+            lines.append(f"{indent}# par(): margins and looks, not needed with matplotlib")
+        if target is not None:
+            lines.append(f"{indent}{target} = None  # par() settings to restore: none in Python")
+        return lines
+
+    def _draws_panel(self, node: Any) -> bool:
+        name = self._call_name(node)
+        if name in self._PANEL_CALLS:
+            return True
+        args = self._args(node)
+        return name == "plot" and len(args) == 1 and args[0].node is not None and \
+            args[0].node.type == "call" and self._call_name(args[0].node) == "as.raster"
+
+    def _statement_plain(
+        self, node: Any, indent: str, return_last: bool
+    ) -> tuple[list[str], list[str]]:
+        code = self._top(self.expr(node))
+        return [indent + code.text], []
+
     # -- assignment --------------------------------------------------------------------
     def _assignment(self, node: Any, op: str, indent: str) -> list[str]:
         lhs, rhs = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
         if op in ("->", "->>"):
             lhs, rhs = rhs, lhs
+        if rhs.type == "call" and self._call_name(rhs) == "par" and lhs.type == "identifier":
+            return self._par(rhs, indent, py_name(lhs.text.decode()))
         if op in ("<<-", "->>"):
             self.todo("<<-", rules.SYNTAX_TODOS["super_assign"])
         if rhs.type == "function_definition" and lhs.type == "identifier":
