@@ -56,10 +56,10 @@ def custom_metric(name: str, metric_fn: Callable[[Any, Any], Any]) -> Callable[[
     R: ``custom_metric("metric_capped_mse", function(y_true, y_pred) k_mean(k_square(y_pred - y_true)))``
     Python: ``custom_metric("metric_capped_mse", lambda y_true, y_pred: k_mean(k_square(y_pred - y_true)))``
     """  # noqa: E501
-    if not isinstance(name, str) or not name.isidentifier():
+    if not isinstance(name, str) or not name.strip():
         raise InvalidValueError(
-            f"custom_metric(): `name` must be a non-empty name made of letters, digits and "
-            f"underscores (it becomes the history key), got {name!r}"
+            f"custom_metric(): `name` must be a non-empty string (it becomes the history key), "
+            f"got {name!r}"
         )
     if not callable(metric_fn):
         raise InvalidValueError(
