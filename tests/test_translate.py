@@ -197,8 +197,13 @@ def test_kerasr_functions_that_take_r_indices_keep_them():
     assert "freeze_weights(model, from_=1, to=3)" in out
 
 
-def test_negative_index_is_marked():
-    out = tr("y <- x[-1]")
+def test_negative_row_index_drops_rows_and_other_negatives_are_marked():
+    env = run("x <- matrix(1:6, ncol = 2)\nidx <- c(1, 3)\nkeep <- x[-idx, ]\n"
+              "v <- seq(10, 30, by = 10)\nw <- v[-1]\n"
+              "df <- tibble(a = 1:3)\nrest <- df[-2, ]")
+    assert env["keep"].tolist() == [[2, 5]] and env["w"].tolist() == [20, 30]
+    assert env["rest"]["a"].tolist() == [1, 3]  # R: rows 1 and 3 of the data frame
+    out = tr("y <- x[, -1]")
     assert TODO in out and "negative index" in out
 
 

@@ -3,6 +3,7 @@ Mixed into :class:`~kerasr.translate.emitter.Emitter`."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import rules
@@ -30,6 +31,17 @@ class IndexingMixin:
         if len(args) == 2 and args[0].node is None and self._is_names(args[1].node):
             # df[, "col"] / df[, c("a", "b")]: columns by name, as pandas indexes them
             return Code(f"{obj.at(POSTFIX)}[{self._index(args[1])}]", POSTFIX)
+        first = args[0].node if args else None
+        if first is not None and first.type == "unary_operator" and self._op(first) == "-" \
+                and all(a.node is None for a in args[1:]) and re.fullmatch(r"[\w.]+", obj.text):
+            # x[-i] / x[-i, ]: drop those rows (a mask works for arrays and data frames)
+            inner = first.child_by_field_name("rhs")
+            k = int_literal(inner)
+            dropped = str(k - 1) if k is not None else (
+                f"np.asarray({self.expr(inner).text}) - 1")
+            self.imports.update(rules.NP)
+            mask = f"~np.isin(np.arange(len({obj.text})), {dropped})"
+            return Code(f"{obj.at(POSTFIX)}[{mask}]", POSTFIX)
         slots = [self._index(a) for a in args]
         if len(args) > 1 and any(self._is_names(a.node) for a in args):
             self.todo("data_frame_index", rules.SYNTAX_TODOS["data_frame_index"])
