@@ -11,6 +11,7 @@ Python: ``FAST, OUT = lab_fast(), lab_out("boston")``; ``show(fig, "history.png"
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from typing import Any
@@ -70,13 +71,18 @@ def show(fig: Any, name: str) -> None:
     from .atomic import atomic_path
     from .display import in_notebook
 
+    path = os.path.join(_out(), name)
     suffix = os.path.splitext(name)[1] or ".png"
-    with atomic_path(os.path.join(_out(), name), "show", suffix) as tmp:
+    with atomic_path(path, "show", suffix) as tmp:
         fig.savefig(tmp, dpi=100, format=suffix.lstrip("."))
     if in_notebook():
-        from IPython.display import display
+        from IPython.display import Image, display
 
-        display(fig)
+        # the PNG as saved, whatever matplotlib backend the kernel has; the file name
+        # travels with the output, so the docs can caption the figure
+        buf = io.BytesIO()
+        fig.savefig(buf, dpi=100, format="png")
+        display(Image(data=buf.getvalue(), format="png"), metadata={"kerasr_figure": name})
     plt.close(fig)
 
 

@@ -27,6 +27,7 @@
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from kerasr import (
     callback_early_stopping,
@@ -158,6 +159,8 @@ ax.plot(grid, (sine >> predict(grid, verbose=0))[:, 0], color="C3",
         label="network, shuffled rows")
 ax.axvspan(x_sine.max() - 0.2 * (x_sine.max() - x_sine.min()), x_sine.max(), color="grey",
            alpha=0.15, label="unshuffled validation block")
+ax.set_xlabel("x")
+ax.set_ylabel("y = sin(x) + noise")
 ax.legend(fontsize=8)
 show(fig, "sine_fit.png")
 
@@ -225,6 +228,7 @@ fig, ax = plt.subplots(figsize=(7, 4))
 for label, h in lr_histories.items():
     ax.plot(np.arange(1, lr_epochs + 1), h.metrics["val_loss"], marker="o", ms=3, label=label)
 ax.set_xlabel("epoch")
+ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
 ax.set_ylabel("validation loss")
 ax.legend()
 show(fig, "learning_rates.png")

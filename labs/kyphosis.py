@@ -113,16 +113,29 @@ results["glm_auc"] = float(glm_auc)
 # model1 %>% fit(x = x, y = y, batch_size = 32, epochs = 100, verbose = 0)
 # ```
 #
-# The inputs are not scaled (as in the workshop), so `Age`, in months, dominates the
-# start of training and the result depends on the seed. (Keras spends a noticeable time
-# setting up each epoch, so fast mode trains 10 epochs of batches of 8.)
+# The workshop feeds the raw columns, with a learning rate of 0.001 for 100 epochs: `Age`,
+# in months, then dominates the start of training, and 200 small Adam steps leave the
+# network near its random start (test AUC 0.42 to 0.65 over seeds here, below the logistic
+# regression's 0.88). This lab does what the workshop's own recipe does for the second
+# model: it centres and scales the three columns with the training mean and sd, and uses
+# a learning rate of 0.01. Then the one-layer network is the logistic regression it
+# resembles, and lands next to it (0.85 to 0.90 over seeds 7, 1, 2). Fast mode trains 10
+# epochs of batches of 8.
+#
+# ```r
+# x <- scale(x, center = train_mean, scale = train_sd)
+# model1 %>% compile(loss = "binary_crossentropy", optimizer = optimizer_adam(lr = 0.01),
+#                    metrics = "accuracy")
+# ```
 
 # %%
 x_train = training[features].to_numpy("float32")
 x_test = testing[features].to_numpy("float32")
+train_mean, train_sd = x_train.mean(axis=0), x_train.std(axis=0, ddof=1)  # R's scale()
+x_train, x_test = (x_train - train_mean) / train_sd, (x_test - train_mean) / train_sd
 set_random_seed(7)
 model1 = keras_model_sequential() >> layer_dense(2, input_shape=3, activation="softmax")
-model1 >> compile(loss="binary_crossentropy", optimizer=optimizer_adam(learning_rate=0.001),
+model1 >> compile(loss="binary_crossentropy", optimizer=optimizer_adam(learning_rate=0.01),
                   metrics="accuracy")
 history1 = model1 >> fit(x_train, to_categorical(y_train, 2), batch_size=8 if FAST else 32,
                          epochs=10 if FAST else 100, verbose=0)

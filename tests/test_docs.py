@@ -176,14 +176,56 @@ def test_lab_page_from_a_committed_notebook_shows_its_outputs(hooks, tmp_path, m
     assert nb_bytes == (tmp_path / "demo.ipynb").read_bytes()
 
 
-def test_lab_run_section_embeds_results_and_figures(hooks, tmp_path):
-    (tmp_path / "results.json").write_text('{"mae": 2.5}')
-    (tmp_path / "history.png").write_bytes(b"png")
-    section, figures = hooks.lab_run_section("demo", tmp_path, True, "")
-    assert '{"mae": 2.5}' in section and "![history](demo/history.png)" in section
-    assert figures == [tmp_path / "history.png"]
-    section, figures = hooks.lab_run_section("demo", tmp_path, False, "Traceback\nValueError")
-    assert "failed" in section and "ValueError" in section and figures == []
+def test_lab_page_from_a_fast_run_captions_figures_and_says_fast(hooks, tmp_path,
+                                                                   monkeypatch):
+    png = "iVBORw0KGgo="
+    executed = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# A lab"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "show(fig)",
+         "outputs": [{"output_type": "display_data", "metadata": {"kerasr_figure": "fit.png"},
+                      "data": {"image/png": png, "text/plain": "<Figure>"}}]},
+    ]}
+    (tmp_path / "demo.py").write_text("# %%\nshow(fig)\n")
+    committed = dict(executed, cells=[dict(c, outputs=[]) if c["cell_type"] == "code" else c
+                                      for c in executed["cells"]])
+    (tmp_path / "demo.ipynb").write_text(json.dumps(committed))
+    monkeypatch.setattr(hooks, "LABS_DIR", tmp_path)
+    page, nb_bytes = hooks.lab_page("demo", executed)
+    assert "**fast-mode** run" in page
+    assert "<figcaption>Figure <code>fit.png</code> (fast mode)</figcaption>" in page
+    assert nb_bytes == (tmp_path / "demo.ipynb").read_bytes()  # the download has no outputs
+    plain, _ = hooks.lab_page("demo")
+    assert "KERASR_DOCS_RUN_LABS=1" in plain and "figcaption" not in plain
+    failed = hooks.failed_run_section("demo", "Traceback\nValueError: bad")
+    assert "failed" in failed and "ValueError: bad" in failed
+
+
+@pytest.mark.slow
+def test_execute_lab_notebook_in_fast_mode(hooks, tmp_path, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    labs = tmp_path / "labs"
+    labs.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nfrom matplotlib.figure import Figure\n"
+        "from kerasr.lab_support import lab_fast, lab_out, show\n"
+        "OUT = lab_out('demo')\nfig = Figure()\nfig.add_subplot().plot([1, 2], [2, 1])\n"
+        "show(fig, 'line.png')\nprint('fast', lab_fast())")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, labs / "demo.ipynb")
+    monkeypatch.setattr(hooks, "LABS_DIR", labs)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    out = tmp_path / "out"
+    out.mkdir()
+    executed, error = hooks.execute_lab_notebook("demo", out)
+    assert executed is not None, error
+    assert (out / "line.png").is_file()
+    outputs = executed["cells"][0]["outputs"]
+    assert any(o.get("metadata", {}).get("kerasr_figure") == "line.png"
+               and "image/png" in o.get("data", {}) for o in outputs)
+    assert any("fast True" in "".join(o.get("text", "")) for o in outputs)
 
 
 def test_r_python_lines_are_labelled():

@@ -6,9 +6,10 @@
   page (markdown cells as text, code cells as code; outputs when a committed ``.ipynb`` has
   them) and offered as a downloadable notebook;
 - ``datasets.md``: the data sets, from ``data_loaders.registry`` and the shipped CSV files;
-- with ``KERASR_DOCS_RUN_LABS=1`` (set by .ci/docs), each offline lab is also run in fast mode
-  during the build and its results and figures are appended to its page; labs that download
-  their data say how to produce their outputs (off by default: a minute of CPU);
+- with ``KERASR_DOCS_RUN_LABS=1`` (set by .ci/docs), each offline lab's notebook is executed in
+  fast mode during the build (nbclient, a python3 kernel) and every cell's output is shown
+  under the cell, figures with captions; labs that download their data say how to produce
+  their outputs (off by default: minutes of CPU);
 - ``performance.md``: only when ``docs/performance.md`` does not exist yet (``benchmarks/run.py``
   writes the real one), a short page saying how to generate it.
 
@@ -289,7 +290,7 @@ def _join(source: Any) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def _render_outputs(outputs: list[dict[str, Any]]) -> list[str]:
+def _render_outputs(outputs: list[dict[str, Any]], caption_note: str = "") -> list[str]:
     parts: list[str] = []
     for out in outputs:
         kind = out.get("output_type")
@@ -301,7 +302,13 @@ def _render_outputs(outputs: list[dict[str, Any]]) -> list[str]:
             data = out.get("data", {})
             if "image/png" in data:
                 png = _join(data["image/png"]).replace("\n", "")
-                parts += [f'<img alt="output figure" src="data:image/png;base64,{png}">', ""]
+                name = (out.get("metadata") or {}).get("kerasr_figure")
+                caption = (f"Figure <code>{name}</code>{caption_note}" if name
+                           else f"Figure{caption_note}")
+                parts += ["<figure class=\"kerasr-output\">",
+                          f'<img alt="{name or "output figure"}" '
+                          f'src="data:image/png;base64,{png}">',
+                          f"<figcaption>{caption}</figcaption>", "</figure>", ""]
             elif "text/plain" in data:
                 parts += ["```text", _join(data["text/plain"]).rstrip(), "```", ""]
         elif kind == "error":
@@ -309,21 +316,33 @@ def _render_outputs(outputs: list[dict[str, Any]]) -> list[str]:
     return parts
 
 
-def lab_page(name: str) -> tuple[str, bytes]:
-    """The markdown page of a lab and the bytes of its downloadable notebook."""
+def lab_page(name: str, executed: dict[str, Any] | None = None) -> tuple[str, bytes]:
+    """The markdown page of a lab and the bytes of its downloadable notebook.
+
+    ``executed``: the lab's notebook after a fast run (:func:`execute_lab_notebook`); its
+    outputs are shown under each cell. The download is always the committed notebook.
+    """
     script = LABS_DIR / f"{name}.py"
     committed = LABS_DIR / f"{name}.ipynb"
+    note = ""
     if committed.exists():
         nb_bytes = committed.read_bytes()
-        nb = json.loads(nb_bytes)
+        nb = executed if executed is not None else json.loads(nb_bytes)
         cells = [(c["cell_type"], _join(c.get("source", "")), c.get("outputs", []))
                  for c in nb.get("cells", [])]
-        origin = "its committed notebook, with the outputs saved in it"
+        has_outputs = any(outputs for _, _, outputs in cells)
+        if executed is not None:
+            origin = FAST_ORIGIN
+            note = " (fast mode)"
+        elif has_outputs:
+            origin = "its committed notebook, with the outputs saved in it"
+        else:
+            origin = NO_OUTPUT_ORIGIN
     else:
         parsed = parse_percent_script(script.read_text(encoding="utf-8"))
         nb_bytes = (json.dumps(script_to_notebook(parsed), indent=1) + "\n").encode()
         cells = [(kind, source, []) for kind, source in parsed]
-        origin = "its script; code is shown without outputs"
+        origin = NO_OUTPUT_ORIGIN
     body: list[str] = []
     title_done = False
     for kind, source, outputs in cells:
@@ -336,10 +355,17 @@ def lab_page(name: str) -> tuple[str, bytes]:
             body += [source, ""]
         elif kind == "code":
             body += ["```python", source.rstrip(), "```", ""]
-            body += _render_outputs(outputs)
+            body += _render_outputs(outputs, note)
     if not title_done:
         body = [f"# {name}", "", _lab_banner(name, origin), ""] + body
     return "\n".join(body), nb_bytes
+
+
+FAST_ORIGIN = ("a **fast-mode** run of its notebook, executed while these docs were built (few "
+               "epochs, small subsets): the outputs under the cells are not the workshop's "
+               "numbers; the full-mode figures are quoted in the text")
+NO_OUTPUT_ORIGIN = ("its notebook; code is shown without outputs (build the docs with "
+                    "`KERASR_DOCS_RUN_LABS=1` to show each cell's output from a fast run)")
 
 
 def _lab_banner(name: str, origin: str) -> str:
@@ -483,36 +509,44 @@ def datasets_page() -> str:
 RUN_LABS_ENV = "KERASR_DOCS_RUN_LABS"
 
 
-def run_lab_fast(name: str, out: Path) -> tuple[bool, str]:
-    """Run ``kerasr lab run NAME --fast --out OUT`` in a subprocess: (success, log tail)."""
-    import subprocess
+def execute_lab_notebook(name: str, out: Path) -> tuple[dict[str, Any] | None, str]:
+    """Run the lab's committed notebook in fast mode in a python3 kernel, in folder ``out``.
 
-    proc = subprocess.run(
-        [sys.executable, "-c", "import sys; from kerasr.cli import main; sys.exit(main())",
-         "lab", "run", name, "--fast", "--out", str(out)],
-        capture_output=True, text=True, timeout=900, cwd=ROOT,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-    )
-    return proc.returncode == 0, (proc.stdout + proc.stderr)[-2000:]
+    Returns (the executed notebook, "") or (None, the error's tail). The kernel inherits
+    ``KERASR_FAST=1`` and ``KERASR_LAB_OUT=out``; matplotlib's inline backend draws figures.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(LABS_DIR / f"{name}.ipynb", as_version=4)
+    wanted = {"KERASR_FAST": "1", "KERASR_LAB_OUT": str(out), "MPLBACKEND": None}
+    saved = {key: os.environ.get(key) for key in wanted}
+    try:
+        for key, value in wanted.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        NotebookClient(nb, timeout=900, kernel_name="python3",
+                       resources={"metadata": {"path": str(out)}}).execute()
+        return json.loads(nbformat.writes(nb)), ""
+    except Exception as exc:  # reported on the page and in the build log
+        return None, str(exc)[-2000:]
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
-def lab_run_section(name: str, out: Path, ok: bool, log_tail: str) -> tuple[str, list[Path]]:
-    """Markdown for the outputs of a fast run, and the figures to publish beside the page."""
-    lines = ["## Outputs of a fast run", "",
-             f"Produced while building these docs by `kerasr lab run {name} --fast` (few "
-             "epochs, small subsets: the numbers are not the workshop's).", ""]
-    if not ok:
-        lines += ['!!! failure "The fast run failed"', "", "    ```text"]
-        lines += [f"    {line}" for line in log_tail.splitlines()[-15:]]
-        lines += ["    ```", ""]
-        return "\n".join(lines), []
-    results = out / "results.json"
-    if results.exists():
-        lines += ["```json", results.read_text(encoding="utf-8").strip(), "```", ""]
-    figures = sorted(out.glob("*.png"))
-    for fig in figures:
-        lines += [f"![{fig.stem}]({name}/{fig.name})", ""]
-    return "\n".join(lines), figures
+def failed_run_section(name: str, log_tail: str) -> str:
+    """Markdown for a lab whose fast run failed during the build."""
+    lines = ['!!! failure "The fast run of this lab failed while building the docs"', "",
+             "    ```text"]
+    lines += [f"    {line}" for line in log_tail.splitlines()[-15:]]
+    lines += ["    ```", ""]
+    return "\n".join(lines)
 
 
 DOWNLOAD_LAB_NOTE = """## Outputs
@@ -596,14 +630,13 @@ def on_files(files: Any, config: Any) -> Any:
             import tempfile
 
             out = Path(tempfile.mkdtemp(prefix=f"kerasr-docs-{name}-"))
-            ok, tail = run_lab_fast(name, out)
-            if not ok:
+            executed, tail = execute_lab_notebook(name, out)
+            if executed is None:
                 logging.getLogger("mkdocs.plugins.kerasr").warning(
                     "lab %s: the fast run failed:\n%s", name, tail)
-            section, figures = lab_run_section(name, out, ok, tail)
-            page = page.rstrip("\n") + "\n\n" + section
-            for fig in figures:
-                add(f"labs/{name}/{fig.name}", fig.read_bytes())
+                page = page.rstrip("\n") + "\n\n" + failed_run_section(name, tail)
+            else:
+                page, notebook = lab_page(name, executed)
         add(f"labs/{name}.md", page)
         add(f"labs/{name}.ipynb", notebook)
         add(f"labs/{name}.py", (LABS_DIR / f"{name}.py").read_bytes())
