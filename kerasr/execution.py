@@ -126,7 +126,10 @@ def use_steps_per_execution(model: Any, callbacks: Iterable[Any], phases: Iterab
     if not getattr(model, _AUTO_FLAG, False):
         return
     phases = tuple(phases)
-    one_at_a_time = getattr(model, "run_eagerly", False) or needs_every_batch(callbacks, phases)
+    from .distribute import in_distribution  # under a strategy: one batch per execution
+
+    one_at_a_time = (getattr(model, "run_eagerly", False) or needs_every_batch(callbacks, phases)
+                     or in_distribution(model))
     wanted = 1 if one_at_a_time else _fixed_lengths_divisor(step_counts)
     if getattr(model, "steps_per_execution", 1) != wanted:
         model.steps_per_execution = wanted

@@ -25,6 +25,7 @@ from .data_checks import (
     check_rows,
 )
 from .display import in_notebook
+from .distribute import check_model_scope
 from .errors import InvalidValueError, KerasrDeprecationWarning, did_you_mean, warn
 from .execution import (
     check_steps_per_execution,
@@ -316,6 +317,7 @@ def fit(
     from .history import TrainingHistory
 
     _check_compiled("fit", object)
+    check_model_scope("fit", object)
     epochs = _count("fit", "epochs", epochs)
     batch_size = _count("fit", "batch_size", batch_size)
     initial_epoch = _count("fit", "initial_epoch", initial_epoch, minimum=0)

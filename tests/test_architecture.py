@@ -25,7 +25,7 @@ FOUNDATION = {
     "kerasr._keras", "kerasr.errors", "kerasr.options", "kerasr.arguments",
     "kerasr.named_list", "kerasr.pipe", "kerasr.display", "kerasr.generics",
     "kerasr.rbase", "kerasr.rbase.syntax", "kerasr.rbase.format", "kerasr.rbase.stats",
-    "kerasr.atomic",
+    "kerasr.atomic", "kerasr._version",
 }
 #: The only modules that may import Keras or a backend.
 KERAS_DOOR = {"kerasr._keras"}

@@ -32,7 +32,7 @@ FAMILY_MODULES = [m for family in _family_table().FAMILIES.values() for m in fam
 MODULES = [
     "errors", "named_list", "options", "pipe", "models", "training", "persistence", "arrays",
     "backend", "preprocessing.sequence", *FAMILY_MODULES, "families.legacy_layers", "history",
-    "generics", "rbase.format", "display", "zeallot",
+    "generics", "rbase.format", "display", "zeallot", "distribute",
     "datasets",
     # new rooms (issues 15-19): listed before they exist; a missing module exports nothing
     "preprocessing.text", "preprocessing.image", "preprocessing.image_generators", "runs",

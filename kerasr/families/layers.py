@@ -284,6 +284,10 @@ def layer_rshift(layer: Any, other: Any) -> Any:
     if _keras.is_layer(other):
         return Deferred((LayerStep(layer), LayerStep(other)))
     if isinstance(other, Deferred):
+        first = other._steps[0]
+        target = getattr(first, "target", None)
+        if target is not None and target.accepts(layer):  # layer >> get_weights()
+            return other.__rrshift__(layer)
         return Deferred((LayerStep(layer),) + other._steps)
     return NotImplemented
 

@@ -52,7 +52,7 @@ def run_command(args: argparse.Namespace) -> int:
     from ..errors import InvalidValueError
     from . import clean_runs, ls_runs, purge_runs
     from .listing import runs_dir_option
-    from .report import _show, save_run_comparison, save_run_view
+    from .report import save_run_comparison, save_run_view, show_report
 
     runs_dir = args.runs_dir or runs_dir_option()
     command = args.runs_command
@@ -84,7 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
             path = save_run_comparison(targets, args.out or "auto")
         print(path)
         if not args.no_open:
-            _show(path, "browser")
+            show_report(path, "browser")
         return 0
     if command == "clean":
         runs = args.runs or None

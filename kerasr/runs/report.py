@@ -317,7 +317,12 @@ def save_run_view(run_dir: Any = None, filename: str | os.PathLike[str] = "auto"
     return str(records.write_text(target, page))
 
 
-def _show(path: str, viewer: Any) -> None:
+def show_report(path: str, viewer: Any) -> None:
+    """Open a saved report: inline in a notebook, in the browser, or not at all (FALSE).
+
+    R: ``view_run(run, viewer = getOption("tfruns.viewer"))``
+    Python: ``show_report(path, "browser")``
+    """
     from .session import in_notebook
 
     if viewer is False:
@@ -345,7 +350,7 @@ def view_run(run_dir: Any = None, viewer: Any = None) -> str:
     Python: ``view_run("runs/2020-03-05T14-02-11Z")``
     """
     path = save_run_view(run_dir)
-    _show(path, viewer)
+    show_report(path, viewer)
     return path
 
 
@@ -438,5 +443,5 @@ def compare_runs(runs: Any = None, viewer: Any = None) -> str:
     Python: ``compare_runs([run1, run2])``
     """
     path = save_run_comparison(runs)
-    _show(path, viewer)
+    show_report(path, viewer)
     return path

@@ -166,7 +166,7 @@ def execute_run(spec: Mapping[str, Any]) -> dict[str, Any]:
     env.setdefault("COLUMNS", "100")
     echo = bool(spec.get("echo", True))
     output: list[str] = []
-    banner = f"Using run directory {_shown(run, cwd)}\n"
+    banner = f"Using run directory {shown_path(run, cwd)}\n"
     output.append(banner)
     if echo:
         sys.stdout.write(banner)
@@ -199,7 +199,12 @@ def execute_run(spec: Mapping[str, Any]) -> dict[str, Any]:
             "message": (error or {}).get("message") if error else None}
 
 
-def _shown(run: Path, cwd: Path) -> str:
+def shown_path(run: Path, cwd: Path) -> str:
+    """A run directory as tfruns shows it: relative to the working folder when it can be.
+
+    R: ``"runs/2026-12-01T15-04-05Z"``
+    Python: ``shown_path(run, Path.cwd())``
+    """
     try:
         return os.path.relpath(run, cwd)
     except ValueError:
@@ -272,10 +277,10 @@ def training_run(file: str | os.PathLike[str] | None = "train.py", context: str 
     if not result["completed"]:
         raise RunFailedError(
             f"training_run(): the script '{script.name}' failed in run "
-            f"{_shown(Path(run), Path.cwd())}: {result['message']} (the traceback is in the "
+            f"{shown_path(Path(run), Path.cwd())}: {result['message']} (the traceback is in the "
             f"run's output: run_info('{run}')['output'])", run)
-    print(f"\nRun completed: {_shown(Path(run), Path.cwd())}\n")
-    record = load_runs([_shown(Path(run), Path.cwd())])
+    print(f"\nRun completed: {shown_path(Path(run), Path.cwd())}\n")
+    record = load_runs([shown_path(Path(run), Path.cwd())])
     if view == "save":
         from .report import save_run_view
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArgumentError, InvalidValueError
-from .training_run import _shown, execute_run, make_spec, resolve_script
+from .training_run import execute_run, make_spec, resolve_script, shown_path
 
 __all__ = ["tuning_run"]
 
@@ -188,7 +188,7 @@ def tuning_run(file: str | os.PathLike[str] = "train.py", context: str = "local"
 
     def report(i: int, result: dict[str, Any]) -> None:
         results[i] = result
-        where = _shown(Path(result["run_dir"]), Path.cwd())
+        where = shown_path(Path(result["run_dir"]), Path.cwd())
         if result["completed"]:
             print(f"Run {i + 1}/{count} completed: {where}")
         else:
@@ -215,6 +215,6 @@ def tuning_run(file: str | os.PathLike[str] = "train.py", context: str = "local"
         finally:
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[union-attr]
-    dirs = [_shown(Path(r["run_dir"]), Path.cwd()) for r in results.values()]
-    dirs += [_shown(Path(d).resolve(), Path.cwd()) for d in resumed.values()]
+    dirs = [shown_path(Path(r["run_dir"]), Path.cwd()) for r in results.values()]
+    dirs += [shown_path(Path(d).resolve(), Path.cwd()) for d in resumed.values()]
     return load_runs(dirs, order="start", function="tuning_run")
