@@ -1,6 +1,7 @@
 """Generate kerasr's R-named families from Keras's own classes.
 
 Reads the family table (``kerasr/families/spec.py``) and writes one module per family
+(the ``kind="ops"`` families through ``tools/generate_ops.py``)
 (``kerasr/generated/optimizers.py``, ...; the layers one module per R topic,
 ``kerasr/generated/layers_core.py``, ...): one function per public Keras class, with an
 explicit signature (Keras's arguments and defaults, R's exceptions from the table) and a
@@ -221,6 +222,17 @@ def module_source(family: str, classes: list[tuple[str, type]], title: str,
     return text
 
 
+def ops_generator() -> Any:
+    """``tools/generate_ops.py``, which writes the ``kind="ops"`` families."""
+    import importlib.util
+
+    found = importlib.util.spec_from_file_location("generate_ops", ROOT / "tools" /
+                                                   "generate_ops.py")
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module
+
+
 def family_files(family: str) -> dict[Path, str]:
     """The generated modules of one family (one per R topic for the layers)."""
     table = spec.FAMILIES[family]
@@ -292,8 +304,11 @@ def add_application_helpers(text: str) -> str:
 
 def generate() -> dict[Path, str]:
     files = {OUT / "__init__.py": '"""Generated R-named families (see tools/generate_api.py)."""\n'}
-    for family in spec.FAMILIES:
-        files.update(family_files(family))
+    for family, table in spec.FAMILIES.items():
+        if table.kind != "ops":
+            files.update(family_files(family))
+    if any(table.kind == "ops" for table in spec.FAMILIES.values()):
+        files.update(ops_generator().generated_files())  # op_* and activation_*
     return files
 
 
