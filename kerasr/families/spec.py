@@ -69,7 +69,13 @@ class Family:
 
     @property
     def modules(self) -> list[str]:
-        """The generated modules of this family, relative to ``kerasr``."""
+        """The generated modules ``from kerasr import *`` re-exports, relative to ``kerasr``.
+
+        The ``ops`` families are re-exported through the :mod:`kerasr.ops` package, which
+        adds the hand-written ``k_*`` functions to them.
+        """
+        if self.kind == "ops":
+            return []
         if self.by_topic:
             topics = dict.fromkeys(LAYER_TOPICS.values())
             return [f"generated.{self.name}_{topic}" for topic in topics]
