@@ -600,6 +600,24 @@ def test_gather_case_when_top_n_and_drop_false():
     assert env["sub"].shape == (2, 1)
 
 
+def test_data_frame_rows_by_position_and_columns_by_name():
+    env = run(
+        "df <- tibble(x = c(1, 2, 3), y = c(4, 5, 6), class = c(0, 1, 0))\n"
+        "ind <- 2\n"
+        "a <- df[ind, 'class']\n"
+        "b <- df[-ind, c('x', 'y')]\n"
+        "df[1, 'y'] <- 40\n"
+        "s <- str_extract(c('a12', 'b7'), '[0-9]+')"
+    )
+    assert env["a"] == 1 and env["b"].values.tolist() == [[1, 4], [3, 6]]
+    assert env["df"]["y"].tolist() == [40, 5, 6]
+    assert env["s"].tolist() == ["12", "7"]
+    env = run("df <- tibble(class = c(0, 1), my.col = class * 2)\n"
+              "d2 <- df %>% mutate(y.z = class + 1)")
+    assert env["df"].columns.tolist() == ["class", "my.col"]  # R's column names are kept
+    assert env["d2"]["y.z"].tolist() == [1, 2] and env["df"]["my.col"].tolist() == [0, 2]
+
+
 def test_expand_grid_keeps_r_row_order():
     env = run("g <- expand.grid(a = 1:2, b = c(10, 20))\nh <- expand_grid(a = 1:2, b = c(10, 20))")
     assert env["g"]["a"].tolist() == [1, 2, 1, 2] and env["g"]["b"].tolist() == [10, 10, 20, 20]

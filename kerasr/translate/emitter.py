@@ -102,6 +102,7 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
         self._want_function = False
         self._formula_names: dict[str, str] = {}  # inside a purrr formula: .x -> x
         self._panels: tuple[str, str] | None = None  # par(mfrow = c(r, c)) in effect
+        self._device: str | None = None  # png(file) open: dev.off() saves the figure there
         self.chunk = 0  # which chunk of an R Markdown file (lines are counted per chunk)
 
     # ======================================================================================
@@ -294,6 +295,16 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
             plot_lines = self._ggplot_statement(node, indent)
             if plot_lines is not None:
                 return plot_lines, []
+        if t == "call" and self._call_name(node) == "options":
+            return [indent + "# R options(): R session settings, none needed in Python"], []
+        if t == "call" and self._call_name(node) == "png":
+            args = [a for a in self._args(node) if a.name in (None, "filename")]
+            if args and args[0].node is not None:
+                self._device = self._value(args[0]).text
+                return [indent + "plt.figure()  # png(): the plot is saved at dev.off()"], []
+        if t == "call" and self._call_name(node) == "dev.off" and self._device is not None:
+            device, self._device = self._device, None
+            return [indent + f"plt.savefig({device})", indent + "plt.close()"], []
         if t == "call" and self._call_name(node) == "par":
             return self._par(node, indent, None), []
         if t == "call" and self._panels is not None and self._draws_panel(node):
@@ -1006,7 +1017,9 @@ class Emitter(BaseRMixin, IndexingMixin, TidyMixin, GgplotMixin):
             py, prec = rules.BINARY_OPERATORS[name]  # `-`(x, 1), as in x %>% `-`(1)
             left, right = self._value(values[0]), self._value(values[1])
             return Code(f"{left.at(prec)} {py} {right.at(prec + 1)}", prec)
-        if name in self.user_functions:
+        if name in self.user_functions or (name in self.variables and rule is None
+                                           and name not in self.k.names):
+            # a function of the script, or a variable holding one (a Keras model, a layer)
             return Code(f"{py_name(name)}({self._plain_args(args)})", POSTFIX)
         if name == "transmute":
             self._check_data_masking(name, args)

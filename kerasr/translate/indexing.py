@@ -42,6 +42,21 @@ class IndexingMixin:
             self.imports.update(rules.NP)
             mask = f"~np.isin(np.arange(len({obj.text})), {dropped})"
             return Code(f"{obj.at(POSTFIX)}[{mask}]", POSTFIX)
+        if len(args) == 2 and first is not None and self._is_names(args[1].node) \
+                and re.fullmatch(r"[\w.]+", obj.text):
+            # df[rows, "col"]: rows by position and columns by name, as pandas' iloc does
+            names = self._index(args[1])
+            cols = (f"{obj.text}.columns.get_indexer({names})" if names.startswith("[")
+                    else f"{obj.text}.columns.get_loc({names})")
+            rows = self._index(args[0])
+            if first.type == "unary_operator" and self._op(first) == "-":
+                inner = first.child_by_field_name("rhs")
+                k = int_literal(inner)
+                dropped = (str(k - 1) if k is not None
+                           else f"np.asarray({self.expr(inner).text}) - 1")
+                self.imports.update(rules.NP)
+                rows = f"~np.isin(np.arange(len({obj.text})), {dropped})"
+            return Code(f"{obj.at(POSTFIX)}.iloc[{rows}, {cols}]", POSTFIX)
         slots = [self._index(a) for a in args]
         if len(args) > 1 and any(self._is_names(a.node) for a in args):
             self.todo("data_frame_index", rules.SYNTAX_TODOS["data_frame_index"])

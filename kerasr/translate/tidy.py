@@ -9,6 +9,7 @@ with the same name as a variable is read as the variable (check those by hand).
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -49,9 +50,13 @@ class TidyMixin:
         e: Any = self
         if self._mask_strict:
             return name not in rules.CONSTANTS and name not in (".", "...")
+        if e._want_function:
+            return False
+        # R looks in the data first: a bare name that is also an R function (class, count)
+        # is a column here
         return not (
             name in e.variables or name in e.user_functions or name in rules.CONSTANTS
-            or name in e.k.names or name in rules.FUNCTIONS or name in (".", "...")
+            or name in e.k.names or name in (".", "...")
         )
 
     def _masked(self, arg: Any, known: set[str] | None = None) -> tuple[str, str]:
@@ -108,13 +113,30 @@ class TidyMixin:
                 defined.add(arg.name.strip("`"))
         if any(a.name is None for a in plain + later):
             return Code(f"pd.DataFrame({e._plain_args(plain + later)})", POSTFIX)
-        text = f"pd.DataFrame(dict({e._plain_args(plain)}))"
+        text = f"pd.DataFrame({self._columns_dict(plain)})"
         known = {a.name.strip("`") for a in plain}
         for arg in later:
             fn, _ = self._masked(arg, known)
-            text += f".assign({e._py_arg(arg.name)}={fn})"
+            text += f".assign({self._assign_kw(arg.name, fn)})"
             known.add(arg.name.strip("`"))
         return Code(text, POSTFIX)
+
+    @staticmethod
+    def _assign_kw(name: str, value: str) -> str:
+        """``name=value`` for ``assign()``, or ``**{"my.col": value}`` to keep R's name."""
+        name = name.strip("`'\"")
+        if name.isidentifier() and not keyword.iskeyword(name):
+            return f"{name}={value}"
+        return "**{" + '"' + name + '"' + ": " + value + "}"
+
+    def _columns_dict(self, args: list[Any]) -> str:
+        """Named columns as ``dict(a=...)``, or ``{"my.col": ...}`` when a name must be kept."""
+        e: Any = self
+        names = [a.name.strip("`'\"") for a in args]
+        if all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+            return f"dict({e._plain_args(args)})"
+        items = ['"' + n + '": ' + e._value(a).text for n, a in zip(names, args)]
+        return "{" + ", ".join(items) + "}"
 
     def _special_mutate(self, args: list[Any], node: Any) -> Any:
         e: Any = self
@@ -130,7 +152,7 @@ class TidyMixin:
                 e.todo("dplyr", rules.DPLYR)
                 continue
             fn, _ = self._masked(arg, known)
-            text += f".assign({e._py_arg(arg.name)}={fn})"
+            text += f".assign({self._assign_kw(arg.name, fn)})"
             known.add(arg.name.strip("`"))
         return Code(text, POSTFIX)
 
@@ -419,4 +441,19 @@ class TidyMixin:
             return Code(f'{data.at(POSTFIX)}.nsmallest({count[1:]}, "{col}", keep="all")',
                         POSTFIX)
         return Code(f'{data.at(POSTFIX)}.nlargest({count}, "{col}", keep="all")', POSTFIX)
+
+    def _special_distinct(self, args: list[Any], node: Any) -> Any:
+        """``distinct(df)`` / ``distinct(df, a, b)``: unique rows (of those columns)."""
+        e: Any = self
+        data, rest = self._data(args, "distinct")
+        if data is None:
+            return Code("None")
+        if not rest:
+            return Code(f"{data.at(POSTFIX)}.drop_duplicates()", POSTFIX)
+        names = self._column_names(rest, "distinct")
+        if not names:
+            e.todo("dplyr", rules.DPLYR)
+            return Code(f"distinct({e._plain_args(args)})", POSTFIX)
+        cols = repr(names).replace("'", '"')
+        return Code(f"{data.at(POSTFIX)}[{cols}].drop_duplicates()", POSTFIX)
 
