@@ -311,6 +311,8 @@ def test_paste0_cat_and_print(capsys):
     out = capsys.readouterr().out
     assert "loss: 0.25\n" in out and "epoch 3: 0.25" in out
     assert 'f"epoch {epoch}: {loss}"' in tr('msg <- paste0("epoch ", epoch, ": ", loss)')
+    env = run('n <- 3\nm <- glue("a: {n}", "b: {n * 2}", .sep = "\\n")')
+    assert env["m"] == "a: 3\nb: 6"
 
 
 def test_paste_with_complex_arguments_and_list_files(tmp_path: Path):

@@ -245,12 +245,18 @@ class BaseRMixin:
         """``glue("loss {loss}")`` -> ``f"loss {loss}"`` (the R inside braces is translated)."""
         from .parsing import parse_r
 
-        text = ""
+        sep = ""
+        pieces = []
         for arg in args:
-            if arg.name is not None or arg.node is None or arg.node.type != "string":
+            literal = arg.node is not None and arg.node.type == "string"
+            if arg.name == ".sep" and literal:
+                sep = ast.literal_eval(self.expr(arg.node).text)
+            elif arg.name is not None or not literal:
                 self.todo("glue", "glue() with named or non-literal arguments: write an f-string")
                 return Code(f"glue({self._plain_args(args)})", POSTFIX)
-            text += ast.literal_eval(self.expr(arg.node).text)
+            else:
+                pieces.append(ast.literal_eval(self.expr(arg.node).text))
+        text = sep.join(pieces)
         out, pos = "", 0
         for m in re.finditer(r"\{([^{}]*)\}", text):
             out += text[pos : m.start()].replace("{", "{{").replace("}", "}}")
