@@ -499,6 +499,7 @@ def predict(
     check_finite("predict", "x", x)
     cbs = _callbacks(callbacks)
     steps = _caps.predict_steps(x, batch_size, steps)
+    batch_size = _caps.predict_batch_size(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("predict",), (steps,))
     verbose_level = resolve_verbose(verbose)
     return object.predict(

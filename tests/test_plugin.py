@@ -71,7 +71,10 @@ def test_caps_limit_batches_only_when_the_data_has_more(monkeypatch: pytest.Monk
     assert caps.fit_steps(x[:100], 32, 0.0, None, None, None) == (None, None)  # 4 batches
     assert caps.fit_steps(x, 32, 0.0, (x[:64], x[:64]), 3, None) == (3, None)
     assert caps.eval_steps(x, 10, None) == 5 and caps.eval_steps(x[:40], 10, None) is None
-    assert caps.predict_steps(x, 32, None) is None  # arrays keep every row
+    assert caps.predict_steps(x, 32, None) is None  # arrays keep every row...
+    assert caps.predict_batch_size(x, None, None) == 200  # ...in about 5 larger batches
+    assert caps.predict_batch_size(np.zeros((10**6, 1)), 32, None) == caps.PREDICT_BATCH_LIMIT
+    assert caps.predict_batch_size(x, 32, 3) == 32  # explicit steps: rows stay as asked
     assert caps.predict_steps(iter([]), 32, 100) == 5  # generators are cut
 
 
@@ -144,8 +147,11 @@ def test_inert_without_options(pytester: pytest.Pytester) -> None:
     _lab(pytester, "lab.py", "raise SystemExit('must not run')\n")
     pytester.makepyfile(test_plain="""
         import sys
-        def test_no_keras():
+        from kerasr.testing.labs import STATE_KEY
+
+        def test_no_keras(request):
             assert "keras" not in sys.modules and "tensorflow" not in sys.modules
+            assert request.config.stash.get(STATE_KEY, None) is None  # not engaged
     """)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "labs", "test_plain.py")
     result.assert_outcomes(passed=1)

@@ -36,6 +36,7 @@ __all__ = [
     "max_epochs",
     "max_steps",
     "now",
+    "predict_batch_size",
     "predict_steps",
     "read_records",
     "record_fit",
@@ -171,6 +172,26 @@ def predict_steps(x: Any, batch_size: int | None, steps: int | None) -> int | No
     if cap is None or _rows(x) is not None:
         return steps
     return min(int(steps), cap) if steps is not None else cap
+
+
+#: Rows per ``predict()`` batch under the caps, at most (so memory stays small).
+PREDICT_BATCH_LIMIT = 4096
+
+
+def predict_batch_size(x: Any, batch_size: int | None, steps: int | None) -> int | None:
+    """``predict()``'s ``batch_size`` under the step cap: arrays are predicted in about
+    ``KERASR_MAX_STEPS`` batches (of at most 4096 rows), every row still predicted, so a
+    capped lab does not spend its time predicting one batch of 32 after another.
+
+    R: (no equivalent)
+    Python: ``batch_size = predict_batch_size(x_test, None, None)``
+    """
+    cap = max_steps()
+    rows = _rows(x)
+    if cap is None or rows is None or steps is not None:
+        return batch_size
+    size = int(batch_size or 32)
+    return max(size, min(math.ceil(rows / cap), PREDICT_BATCH_LIMIT))
 
 
 def _json_number(value: Any) -> float | str | None:
