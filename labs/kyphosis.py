@@ -221,6 +221,13 @@ print(f"functional model test AUC: {functional_auc:.3f}")
 results["functional_auc"] = float(functional_auc)
 
 # %% [markdown]
+# Full mode, measured with kerasr (Keras 3.15, TensorFlow 2.21, CPU, this split and seed 7):
+# logistic regression AUC 0.882, one-layer network 0.853, embedding network 0.588. The
+# workshop reports only the logistic regression (0.719 on its own, unseeded split; over
+# random splits its median is 0.84). The embedding network, with 16 levels of `Start` to
+# learn from 60 rows, does not reach the logistic regression here; the workshop reports no
+# figure for it.
+#
 # ## 5. ROC curves
 
 # %%
