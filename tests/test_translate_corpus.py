@@ -29,7 +29,7 @@ from kerasr.translate.report import Report  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("KERASR_CORPUS", ROOT.parent / "shared" / "corpus" / "workshops"))
 #: measured on the 51 corpus files when this floor was set (docs/porting-a-course.md)
-TRANSLATED_SHARE_FLOOR = 0.87  # measured: 87.7% (2778 of 3166 statements)
+TRANSLATED_SHARE_FLOOR = 0.90  # measured: 90.08% (2852 of 3166 statements)
 
 
 def _corpus_files() -> list[Path]:
