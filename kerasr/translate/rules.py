@@ -14,8 +14,10 @@ arguments are matched to them as R does (exact names). ``py`` is the Python text
 - ``<< ... >>`` is an optional part, kept only when every ``{name}`` inside it was given;
 - ``{...}`` is every argument R passed through ``...``, as Python arguments.
 
-``special`` names a handler in the emitter for the few calls a template cannot say
-(``paste0`` becomes an f-string, ``c()`` a tuple or a list). ``todo`` marks a call that is
+``special`` names a handler for the calls a template cannot say: base R in
+:mod:`kerasr.translate.base_r` (``paste0`` becomes an f-string, ``c()`` a tuple or a
+list), dplyr in :mod:`kerasr.translate.tidy`; simple ggplot2 statements are rewritten by
+:mod:`kerasr.translate.ggplot`. ``todo`` marks a call that is
 kept as written (dots become underscores) under ``# TODO(kerasr): <reason>``.
 
 Names that kerasr exports (``kerasr.__all__``) are translated to themselves, with R's
