@@ -417,6 +417,23 @@ def test_saved_files_keep_usual_permissions_and_links(files: dict[str, Any],
     assert sorted(os.listdir(tmp_path)) == ["link.h5", "new.keras", "real.h5"]
 
 
+def test_in_memory_weights_file_is_keras_own(files: dict[str, Any], tmp_path: Path) -> None:
+    # weights are built in memory (no HDF5 write on disk) -> the file holds exactly what
+    # Keras's own save_weights() writes: every dataset, value and attribute
+    import h5py
+
+    def content(path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        with h5py.File(path) as handle:
+            handle.visititems(lambda name, obj: out.__setitem__(
+                name, (obj[()].tolist() if hasattr(obj, "shape") else None, dict(obj.attrs))))
+            out["/"] = dict(handle.attrs)
+        return out
+
+    files["model"].save_weights(tmp_path / "keras.weights.h5")
+    assert content(files["folder"] / "good.weights.h5") == content(tmp_path / "keras.weights.h5")
+
+
 def test_saving_onto_a_folder(files: dict[str, Any], tmp_path: Path) -> None:
     # a file name that is an existing folder -> a clear error -> the folder is untouched
     (tmp_path / "m.keras").mkdir()
