@@ -37,6 +37,10 @@ NOT_APPLICABLE = "not applicable in Python"
 NOT_YET = "not yet in kerasr"
 KERASR_ONLY = "kerasr only"
 
+_REMOVED_TOKENIZER = "(removed in Keras 3; kerasr implements keras-preprocessing's Tokenizer)"
+_REMOVED_IDG = ("(removed in Keras 3; kerasr implements keras-preprocessing's "
+                "ImageDataGenerator)")
+
 #: Hand-written kerasr exports: name -> (R spelling, plain Keras 3 equivalent).
 #: An export missing here falls back to its own name and "-"; the test still finds its row.
 HAND_WRITTEN: dict[str, tuple[str, str]] = {
@@ -133,6 +137,118 @@ HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "dataset_household_power": ("read.table(\"household_power_consumption.txt\")",
                                 "- (not in Keras)"),
     "fashion_mnist_class_names": ("c(\"T-shirt/top\", \"Trouser\", ...)", "-"),
+    "get_file": ("get_file(fname, origin)", "keras.utils.get_file(fname, origin)"),
+    # configuration, custom objects and custom layers
+    "get_config": ("get_config(object)", "object.get_config()"),
+    "from_config": ("from_config(config)",
+                    "`keras.saving.deserialize_keras_object(config)` / `Class.from_config()`"),
+    "with_custom_object_scope": ("with_custom_object_scope(objects, expr)",
+                                 "keras.saving.custom_object_scope(objects)"),
+    "Layer": ("Layer(classname, initialize, call)", "subclass `keras.layers.Layer`"),
+    "new_layer_class": ("new_layer_class(classname, initialize, call)",
+                        "subclass `keras.layers.Layer`"),
+    "new_model_class": ("new_model_class(classname, initialize, call)",
+                        "subclass `keras.Model`"),
+    "create_layer": ("create_layer(layer_class, object, args)",
+                     "`layer_class(**args)`, then call it or `model.add()`"),
+    "adapt": ("adapt(object, data)", "layer.adapt(data)"),
+    "get_vocabulary": ("get_vocabulary(object)", "layer.get_vocabulary()"),
+    # R keras 2 layers that Keras 3 has no class for
+    "layer_activation_selu": ("layer_activation_selu()", "keras.layers.Activation(\"selu\")"),
+    "layer_activation_thresholded_relu": ("layer_activation_thresholded_relu(theta = 1)",
+                                          "keras.layers.ReLU(threshold=theta)"),
+    "layer_locally_connected_1d": ("layer_locally_connected_1d(filters, kernel_size)",
+                                   "- (removed from Keras 3)"),
+    "layer_locally_connected_2d": ("layer_locally_connected_2d(filters, kernel_size)",
+                                   "- (removed from Keras 3)"),
+    # text preprocessing (keras-preprocessing's Tokenizer, gone from Keras 3)
+    "text_tokenizer": ("text_tokenizer(num_words = NULL)", _REMOVED_TOKENIZER),
+    "Tokenizer": ("text_tokenizer() object", _REMOVED_TOKENIZER),
+    "fit_text_tokenizer": ("fit_text_tokenizer(object, x)",
+                           "`Tokenizer.fit_on_texts(texts)` (keras-preprocessing)"),
+    "texts_to_sequences": ("texts_to_sequences(tokenizer, texts)",
+                           "`Tokenizer.texts_to_sequences(texts)` (keras-preprocessing)"),
+    "texts_to_sequences_generator": (
+        "texts_to_sequences_generator(tokenizer, texts)",
+        "`Tokenizer.texts_to_sequences_generator(texts)` (keras-preprocessing)"),
+    "texts_to_matrix": ("texts_to_matrix(tokenizer, texts, mode = \"binary\")",
+                        "`Tokenizer.texts_to_matrix(texts, mode)` (keras-preprocessing)"),
+    "sequences_to_matrix": ("sequences_to_matrix(tokenizer, sequences, mode = \"binary\")",
+                            "`Tokenizer.sequences_to_matrix(sequences, mode)` "
+                            "(keras-preprocessing)"),
+    "sequences_to_texts": ("sequences_to_texts(tokenizer, sequences)",
+                           "`Tokenizer.sequences_to_texts(sequences)` (keras-preprocessing)"),
+    "save_text_tokenizer": ("save_text_tokenizer(object, filename)",
+                            "`Tokenizer.to_json()` (keras-preprocessing)"),
+    "load_text_tokenizer": ("load_text_tokenizer(filename)",
+                            "`tokenizer_from_json(text)` (keras-preprocessing)"),
+    "text_to_word_sequence": ("text_to_word_sequence(text)",
+                              "`text_to_word_sequence(text)` (keras-preprocessing)"),
+    "text_one_hot": ("text_one_hot(text, n)", "`one_hot(text, n)` (keras-preprocessing)"),
+    "text_hashing_trick": ("text_hashing_trick(text, n, hash_function = NULL)",
+                           "`hashing_trick(text, n, hash_function)` (keras-preprocessing)"),
+    # images
+    "image_load": ("image_load(path, target_size = NULL)",
+                   "keras.utils.load_img(path, target_size=None)"),
+    "image_to_array": ("image_to_array(img)", "keras.utils.img_to_array(img)"),
+    "image_from_array": ("image_from_array(x)", "keras.utils.array_to_img(x)"),
+    "image_array_save": ("image_array_save(img, path)", "keras.utils.save_img(path, x)"),
+    "image_array_resize": ("image_array_resize(img, height, width)",
+                           "keras.ops.image.resize(x, (height, width))"),
+    "image_data_generator": ("image_data_generator(rescale = 1/255, ...)", _REMOVED_IDG),
+    "fit_image_data_generator": ("fit_image_data_generator(object, x)",
+                                 "`ImageDataGenerator.fit(x)` (keras-preprocessing)"),
+    "flow_images_from_data": ("flow_images_from_data(x, y, generator)",
+                              "`ImageDataGenerator.flow(x, y)` (keras-preprocessing)"),
+    "flow_images_from_directory": (
+        "flow_images_from_directory(directory, generator, target_size)",
+        "`ImageDataGenerator.flow_from_directory(directory)` (keras-preprocessing)"),
+    "flow_images_from_dataframe": (
+        "flow_images_from_dataframe(dataframe, directory, x_col, y_col, generator)",
+        "`ImageDataGenerator.flow_from_dataframe(df)` (keras-preprocessing)"),
+    "generator_next": ("generator_next(generator)", "Python's `next(generator)`"),
+    "imagenet_preprocess_input": ("imagenet_preprocess_input(x, mode = \"caffe\")",
+                                  "keras.applications.imagenet_utils.preprocess_input(x)"),
+    "imagenet_decode_predictions": ("imagenet_decode_predictions(preds, top = 5)",
+                                    "keras.applications.imagenet_utils.decode_predictions(preds)"),
+    # distribution (R: tensorflow's tf$distribute)
+    "distribute_data_parallel": (
+        "with(tf$distribute$MirroredStrategy()$scope(), ...)",
+        "`tf.distribute.MirroredStrategy()` / `keras.distribution.DataParallel()`"),
+    "distribute_multi_worker": (
+        "with(tf$distribute$MultiWorkerMirroredStrategy()$scope(), ...)",
+        "`keras.distribution.DataParallel()` after `keras.distribution.initialize()` (JAX)"),
+    "distribution_devices": ("tf$config$list_logical_devices()",
+                             "keras.distribution.list_devices()"),
+    "in_distribution": ("tf$distribute$has_strategy()",
+                        "`tf.distribute.has_strategy()` / `keras.distribution.distribution()`"),
+    # display and translation
+    "present_figure": ("plot(x)", "matplotlib's `fig.show()` / `fig.savefig()`"),
+}
+
+#: tfruns, R's run tracker (``kerasr.runs``): R spelling of each function.
+TFRUNS: dict[str, str] = {
+    "training_run": "training_run(file = \"train.R\", flags = NULL)",
+    "tuning_run": "tuning_run(file, flags = list(...), sample = NULL)",
+    "flags": "FLAGS <- flags(flag_integer(\"units\", 32), ...)",
+    "Flags": "FLAGS$units",
+    "flag_integer": "flag_integer(name, default, description)",
+    "flag_numeric": "flag_numeric(name, default, description)",
+    "flag_string": "flag_string(name, default, description)",
+    "flag_boolean": "flag_boolean(name, default, description)",
+    "ls_runs": "ls_runs(subset, order, runs_dir = \"runs\")",
+    "run_info": "run_info(run_dir)",
+    "latest_run": "latest_run(runs_dir = \"runs\")",
+    "view_run": "view_run(run_dir = latest_run())",
+    "compare_runs": "compare_runs(runs = ls_runs(latest_n = 2))",
+    "save_run_view": "save_run_view(run_dir, filename = \"auto\")",
+    "save_run_comparison": "save_run_comparison(runs, filename = \"auto\")",
+    "clean_runs": "clean_runs(runs = ls_runs(), runs_dir = \"runs\")",
+    "purge_runs": "purge_runs(runs_dir = \"runs\")",
+    "run_dir": "run_dir()",
+    "is_run_active": "is_run_active()",
+    "unique_run_dir": "unique_run_dir(runs_dir = \"runs\")",
+    "write_run_metadata": "write_run_metadata(type, data, run_dir = NULL)",
 }
 
 #: Keras equivalents above that are prose, not code.
@@ -145,10 +261,41 @@ RENAMED_FROM_R = {
     "dataset_household_power", "fashion_mnist_class_names",
 }
 
-#: kerasr exports with no R function (the pipe machinery, kerasr's own errors).
+#: kerasr exports with no R function (the pipe machinery, kerasr's own tools).
 KERASR_ONLY_NAMES = {
     "Deferred": "the deferred call `>>` applies (R's `%>%` needs none)",
     "verb": "declare your own pipe verb",
+    "as_axis": "R's 1-based `axis` as Keras's 0-based one (what every `op_*`/`k_*` does)",
+    "as_custom_objects": "R's forms of `custom_objects =` (named list, list) as a dict",
+    "translate_r": "translate R keras code to kerasr Python",
+    "translate_file": "translate an `.R`/`.Rmd` file to a Python script or notebook",
+}
+
+#: Notes on hand-written rows.
+NOTES = {
+    "text_tokenizer": "the Keras 3 way: `layer_text_vectorization()`",
+    "Tokenizer": "the class `text_tokenizer()` returns",
+    "image_data_generator": "the Keras 3 way: `image_dataset_from_directory()` and "
+                            "augmentation layers (`layer_random_flip()`, `layer_rescaling()`)",
+    "flow_images_from_directory": "the Keras 3 way: "
+                                  "`keras.utils.image_dataset_from_directory(directory)`",
+    "flow_images_from_data": "the Keras 3 way: "
+                             "`tf.data.Dataset.from_tensor_slices((x, y)).batch(n)`",
+    "layer_activation_selu": "Keras 3 has no SELU layer class",
+    "layer_activation_thresholded_relu": "Keras 3 removed ThresholdedReLU; ReLU keeps `x` "
+                                         "where `x == theta`",
+    "distribute_data_parallel": "TensorFlow: MirroredStrategy; JAX: DataParallel",
+    "distribute_multi_worker": "JAX only: Keras 3 cannot fit under TensorFlow's "
+                               "MultiWorkerMirroredStrategy",
+    "with_custom_object_scope": "Python: a `with` block",
+    "create_layer": "R keras 2's way to wrap a custom layer class",
+    "get_file": "kerasr's data sets download through `data_loaders`",
+}
+
+#: Hand-written exports that exist only to say what to use instead: name -> note.
+NOT_APPLICABLE_HAND_WRITTEN = {
+    "layer_locally_connected_1d": "raises an error: use `layer_conv_1d()`",
+    "layer_locally_connected_2d": "raises an error: use `layer_conv_2d()`",
 }
 
 #: Deprecated hand-written exports: name -> replacement.
@@ -167,72 +314,89 @@ WORKSHOP_ONLY: dict[str, tuple[str, str, str, str]] = {
              "zeallot's operator; R patterns copy verbatim into `unpack()`"),
     "plot": ("`history.plot()` or `plot_history(history)`", "matplotlib by hand", RENAMED,
              "on a training history"),
-    "text_tokenizer": ("-", "`keras.layers.TextVectorization` (Tokenizer is gone from Keras 3)",
-                       NOT_YET, "use `layer_text_vectorization()`"),
-    "fit_text_tokenizer": ("-", "`TextVectorization.adapt(texts)`", NOT_YET,
-                           "use `layer_text_vectorization()` and `adapt()`"),
-    "texts_to_sequences": ("-", "`TextVectorization()(texts)`", NOT_YET,
-                           "use `layer_text_vectorization()`"),
-    "texts_to_matrix": ("-", "`TextVectorization(output_mode=\"multi_hot\")`", NOT_YET,
-                        "use `layer_text_vectorization(output_mode=\"multi_hot\")`"),
-    "save_text_tokenizer": ("-", "save the model that holds the `TextVectorization` layer",
-                            NOT_YET, ""),
-    "load_text_tokenizer": ("-", "load the model that holds the `TextVectorization` layer",
-                            NOT_YET, ""),
-    "image_load": ("-", "`keras.utils.load_img(path, target_size)`", NOT_YET, ""),
-    "image_to_array": ("-", "`keras.utils.img_to_array(img)`", NOT_YET, ""),
-    "image_array_save": ("-", "`keras.utils.save_img(path, x)`", NOT_YET, ""),
-    "image_array_resize": ("-", "`keras.ops.image.resize(x, size)`", NOT_YET, ""),
-    "image_data_generator": ("-", "`keras.utils.image_dataset_from_directory()` plus "
-                             "augmentation layers (ImageDataGenerator is gone from Keras 3)",
-                             NOT_YET, "augmentation: `layer_random_*()`, `layer_rescaling()`"),
-    "flow_images_from_directory": ("-", "`keras.utils.image_dataset_from_directory(dir)`",
-                                   NOT_YET, ""),
-    "flow_images_from_data": ("-", "`tf.data.Dataset.from_tensor_slices((x, y)).batch(n)`",
-                              NOT_YET, ""),
-    "generator_next": ("`next(gen)`", "`next(iter(dataset))`", NOT_APPLICABLE,
-                       "Python's own `next()`"),
-    "get_file": ("-", "`keras.utils.get_file(fname, origin)`", NOT_YET,
-                 "kerasr's data sets download through `data_loaders`"),
-    "application_vgg16": ("-", "`keras.applications.VGG16()`", NOT_YET, ""),
-    "application_vgg19": ("-", "`keras.applications.VGG19()`", NOT_YET, ""),
-    "application_inception_v3": ("-", "`keras.applications.InceptionV3()`", NOT_YET, ""),
-    "imagenet_preprocess_input": ("-", "`keras.applications.imagenet_utils.preprocess_input()`",
-                                  NOT_YET, ""),
-    "imagenet_decode_predictions": ("-",
-                                    "`keras.applications.imagenet_utils.decode_predictions()`",
-                                    NOT_YET, ""),
-    "inception_v3_preprocess_input": ("-",
-                                      "`keras.applications.inception_v3.preprocess_input()`",
-                                      NOT_YET, ""),
-    "create_layer": ("-", "subclass `keras.layers.Layer`", NOT_YET,
-                     "call your Layer subclass directly"),
-    "k_function": ("-", "a Python function (eager execution)", NOT_APPLICABLE,
-                   "graph-mode backend API, gone from Keras 3"),
-    "k_gradients": ("-", "`tf.GradientTape` / `jax.grad`", NOT_APPLICABLE,
-                    "graph-mode backend API, gone from Keras 3"),
-    "k_placeholder": ("-", "`keras.Input(shape)`", NOT_APPLICABLE,
-                      "graph-mode backend API, gone from Keras 3"),
-    "k_set_learning_phase": ("-", "pass `training=True/False` to the layer call",
-                             NOT_APPLICABLE, "gone from Keras 3"),
-    "k_variable": ("-", "`keras.Variable(value)`", NOT_YET, ""),
-    "k_constant": ("-", "`keras.ops.convert_to_tensor(value)`", NOT_YET, ""),
-    "k_int_shape": ("-", "`x.shape`", NOT_YET, ""),
-    "k_shape": ("-", "`keras.ops.shape(x)`", NOT_YET, ""),
-    "k_batch_flatten": ("-", "`keras.ops.reshape(x, (keras.ops.shape(x)[0], -1))`", NOT_YET,
-                        ""),
-    "k_random_normal": ("-", "`keras.random.normal(shape)`", NOT_YET, ""),
     "import": ("`import numpy`", "`import`", NOT_APPLICABLE, "Python's own `import`"),
     "tensorboard": ("-", "`tensorboard --logdir logs` (shell)", NOT_APPLICABLE,
                     "launch TensorBoard from a shell; `callback_tensorboard()` writes the logs"),
 }
 
-#: zeallot/tfruns functions: tfruns is not part of R keras itself.
-TFRUNS_NOTE = "tfruns (R's run tracker); in Python use KerasTuner or your own loop"
+#: tfruns functions: not part of R keras, nor of Keras.
+TFRUNS_NOTE = "tfruns, R's run tracker: `kerasr.runs` (scripts are `.py` files)"
+TFRUNS_KERAS = "(no Keras equivalent: tfruns)"
 
-#: ``k_*`` backend functions follow one rule: ``k_name`` -> ``keras.ops.name``.
-K_OPS_RENAMES = {"k_pow": "power()", "k_permute_dimensions": "transpose()",
-                 "k_flatten": "reshape(x, -1)"}
+#: ``k_*`` functions kerasr implements itself (no single Keras call): their Keras spelling.
+#: The others carry ``__kerasr_keras__`` (``keras.ops.mean()``), read from the function.
+K_IMPL_KERAS = {
+    "k_sqrt": "keras.ops.sqrt(keras.ops.maximum(x, 0))",
+    "k_clip": "keras.ops.clip(x, min_value, max_value)",
+    "k_flatten": "keras.ops.reshape(x, (-1,))",
+    "k_batch_flatten": "keras.ops.reshape(x, (keras.ops.shape(x)[0], -1))",
+    "k_repeat": "keras.ops.repeat(keras.ops.expand_dims(x, 1), n, axis=1)",
+    "k_gather": "keras.ops.take(reference, indices, axis=0)",
+    "k_cast_to_floatx": "keras.ops.cast(x, keras.config.floatx())",
+    "k_dot": "keras.ops.matmul(x, y)",
+    "k_batch_dot": "`keras.ops.einsum()` / `keras.ops.matmul()`",
+    "k_l2_normalize": "keras.utils.normalize(x, axis, order=2)",
+    "k_relu": "keras.activations.relu(x, negative_slope=alpha, max_value=max_value)",
+    "k_normalize_batch_in_training": "`keras.ops.moments()`, then "
+                                     "`keras.ops.batch_normalization()`",
+    "k_bias_add": "keras.ops.add(x, bias)",
+    "k_pool2d": "`keras.ops.max_pool()` / `keras.ops.average_pool()`",
+    "k_pool3d": "`keras.ops.max_pool()` / `keras.ops.average_pool()`",
+    "k_temporal_padding": "keras.ops.pad(x, pad_width)",
+    "k_spatial_2d_padding": "keras.ops.pad(x, pad_width)",
+    "k_spatial_3d_padding": "keras.ops.pad(x, pad_width)",
+    "k_resize_images": "`keras.ops.repeat(x, factor, axis)` per axis",
+    "k_resize_volumes": "`keras.ops.repeat(x, factor, axis)` per axis",
+    "k_switch": "keras.ops.where(condition, then, else)",
+    "k_foldl": "keras.ops.scan(f, init, xs)",
+    "k_foldr": "keras.ops.scan(f, init, xs, reverse=True)",
+    "k_random_binomial": "keras.random.uniform(shape) < p",
+    "k_random_bernoulli": "keras.random.uniform(shape) < p",
+    "k_random_normal_variable": "keras.Variable(keras.random.normal(shape, mean, scale))",
+    "k_random_uniform_variable": "keras.Variable(keras.random.uniform(shape, low, high))",
+    "k_variable": "keras.Variable(value)",
+    "k_constant": "keras.ops.convert_to_tensor(value)",
+    "k_shape": "keras.ops.shape(x)",
+    "k_int_shape": "x.shape",
+    "k_get_variable_shape": "x.shape",
+    "k_ndim": "keras.ops.ndim(x)",
+    "k_dtype": "keras.backend.standardize_dtype(x.dtype)",
+    "k_count_params": "keras.ops.size(x)",
+    "k_is_keras_tensor": "keras.backend.is_keras_tensor(x)",
+    "k_is_sparse": "`isinstance(x, tf.SparseTensor)` (TensorFlow)",
+    "k_to_dense": "keras.ops.convert_to_tensor(x, sparse=False)",
+    "k_eval": "keras.ops.convert_to_numpy(x)",
+    "k_get_value": "keras.ops.convert_to_numpy(x)",
+    "k_batch_get_value": "[keras.ops.convert_to_numpy(x) for x in xs]",
+    "k_set_value": "x.assign(value)",
+    "k_batch_set_value": "`x.assign(value)` for each pair",
+    "k_update": "x.assign(new_x)",
+    "k_update_add": "x.assign_add(increment)",
+    "k_update_sub": "x.assign_sub(decrement)",
+    "k_moving_average_update": "x.assign(x * momentum + value * (1 - momentum))",
+    "k_print_tensor": "print(keras.ops.convert_to_numpy(x))",
+}
+
+#: Graph-mode ``k_*`` functions (they raise GraphModeError): their Keras 3 way. The note is
+#: the replacement the function carries (``__kerasr_not_applicable__``).
+GRAPH_MODE_KERAS = {
+    "k_function": "a Python function (eager execution)",
+    "k_gradients": "`tf.GradientTape` / `jax.grad`",
+    "k_placeholder": "`keras.Input(shape)`",
+    "k_is_placeholder": "`keras.backend.is_keras_tensor(x)`",
+    "k_learning_phase": "the `training=` argument of a layer call",
+    "k_set_learning_phase": "the `training=` argument of a layer call",
+    "k_in_train_phase": "the `training=` argument of a layer call",
+    "k_in_test_phase": "the `training=` argument of a layer call",
+    "k_rnn": "`keras.layers.RNN(cell)` / `keras.ops.scan()`",
+    "k_local_conv1d": "- (removed from Keras 3)",
+    "k_local_conv2d": "- (removed from Keras 3)",
+    "k_conv2d_transpose": "`keras.ops.conv_transpose()`",
+    "k_conv3d_transpose": "`keras.ops.conv_transpose()`",
+    "k_ctc_batch_cost": "`keras.ops.ctc_loss()`",
+    "k_ctc_decode": "`keras.ops.ctc_decode()`",
+    "k_reset_uids": "`keras.backend.clear_session()`",
+}
 
 
 # --------------------------------------------------------------------------- workshop list
@@ -278,6 +442,10 @@ def _family_aliases() -> tuple[dict[str, str], dict[str, str]]:
     return aliases, dict(spec.DEPRECATED_ALIASES)
 
 
+def _calls(r_code: str) -> list[str]:
+    return re.findall(r"([A-Za-z_][\w.]*)\s*\(", r_code)
+
+
 def export_row(name: str) -> dict[str, str]:
     """The table row of one kerasr export."""
     import kerasr
@@ -288,19 +456,31 @@ def export_row(name: str) -> dict[str, str]:
     aliases, deprecated_aliases = _family_aliases()
     row = {"r": f"`{name}()`", "kerasr": f"`{name}()`", "keras": "-", "status": SAME,
            "note": ""}
-    if inspect.isclass(obj):
+    if inspect.isclass(obj) or not callable(obj):
         row["kerasr"] = f"`{name}`"
-    if not callable(obj):
-        row["kerasr"] = f"`{name}`"
+    if name in deprecated_aliases:
+        replacement = deprecated_aliases[name]
+        wrapped = _wrapped_keras(inspect.getdoc(getattr(kerasr, replacement)) or "")
+        row.update(keras=f"`{wrapped}()`" if wrapped else "-", status=DEPRECATED,
+                   note=f"use `{replacement}()`")
+        return row
     wrapped = _wrapped_keras(doc) if module.startswith("kerasr.generated") else None
     if wrapped:
         row["keras"] = f"`{wrapped}()`"
-        if name in deprecated_aliases:
-            row["status"] = DEPRECATED
-            row["note"] = f"use `{deprecated_aliases[name]}()`"
-        elif name in aliases:
+        if name in aliases:
             row["note"] = f"alias of `{aliases[name]}()`"
+        axes = re.findall(r"``(\w+)``(?:, ``\w+``)*: 1-based", doc)
+        if axes and not row["note"]:
+            row["note"] = f"`{axes[0]}` 1-based"
         return row
+    if hasattr(obj, "__kerasr_not_applicable__"):
+        # a graph-mode k_* function: it raises GraphModeError naming the replacement
+        row = _row_from_docstring(name, doc, row)
+        row.update(keras=GRAPH_MODE_KERAS.get(name, "-"), status=NOT_APPLICABLE,
+                   note=f"raises GraphModeError: {obj.__kerasr_not_applicable__}")
+        return row
+    if hasattr(obj, "__kerasr_keras__"):
+        return _k_row(name, doc, obj.__kerasr_keras__, row)
     if name in KERASR_ONLY_NAMES:
         row.update(r="-", status=KERASR_ONLY, note=KERASR_ONLY_NAMES[name])
         return row
@@ -308,18 +488,39 @@ def export_row(name: str) -> dict[str, str]:
         row.update(r="-", status=KERASR_ONLY, note="kerasr's error class (R signals a condition)")
         if issubclass(obj, Warning):
             row["note"] = "warning class of legacy R spellings"
-        row["keras"] = "-"
+        return row
+    if name in TFRUNS:
+        r_code = TFRUNS[name]
+        row.update(r=f"`{r_code}`", keras=TFRUNS_KERAS, note=TFRUNS_NOTE,
+                   status=SAME if name in _calls(r_code) else RENAMED)
         return row
     if name not in HAND_WRITTEN:
         return _row_from_docstring(name, doc, row)
     r_spelling, keras_eq = HAND_WRITTEN[name]
     row["r"] = f"`{r_spelling}`"
     row["keras"] = _code(keras_eq)
+    row["note"] = NOTES.get(name, "")
     if name in DEPRECATED_HAND_WRITTEN:
         row["status"] = DEPRECATED
         row["note"] = f"use `{DEPRECATED_HAND_WRITTEN[name]}`"
-    elif name in RENAMED_FROM_R:
+    elif name in NOT_APPLICABLE_HAND_WRITTEN:
+        row["status"] = NOT_APPLICABLE
+        row["note"] = NOT_APPLICABLE_HAND_WRITTEN[name]
+    elif name in RENAMED_FROM_R or name not in _calls(r_spelling):
         row["status"] = RENAMED
+    return row
+
+
+def _k_row(name: str, doc: str, keras_eq: str | None, row: dict[str, str]) -> dict[str, str]:
+    """An R keras 2 ``k_*`` function: its Keras spelling, and R keras3's ``op_*`` name."""
+    import kerasr
+
+    row = _row_from_docstring(name, doc, row)
+    keras_eq = keras_eq or K_IMPL_KERAS.get(name, "-")
+    row["keras"] = _code(keras_eq)
+    m = re.match(r"`?keras\.ops\.(\w+)\(", keras_eq)
+    if m and hasattr(kerasr, f"op_{m.group(1)}"):
+        row["note"] = f"R keras3: `op_{m.group(1)}()`"
     return row
 
 
@@ -329,10 +530,9 @@ def _row_from_docstring(name: str, doc: str, row: dict[str, str]) -> dict[str, s
     if not m:
         row.update(r="-", status=KERASR_ONLY)
         return row
-    r_code = m.group(1)
+    r_code = re.sub(r"^[\w.]+\s*<-\s*", "", m.group(1))  # `x <- f(...)`: the call
     row["r"] = f"`{r_code}`"
-    calls = re.findall(r"([A-Za-z_][\w.]*)\s*\(", r_code)
-    row["status"] = SAME if name in calls else RENAMED
+    row["status"] = SAME if name in _calls(r_code) else RENAMED
     return row
 
 
@@ -345,11 +545,10 @@ def workshop_row(entry: dict[str, str]) -> dict[str, str]:
         return {"r": f"`{name}`" if name.startswith("%") else f"`{name}()`",
                 "kerasr": kerasr_name, "keras": keras_eq, "status": status, "note": note}
     if package.startswith("tfruns") or name == "flags":
-        return {"r": f"`{name}()`", "kerasr": "-", "keras": "-", "status": NOT_YET,
+        return {"r": f"`{name}()`", "kerasr": "-", "keras": TFRUNS_KERAS, "status": NOT_YET,
                 "note": TFRUNS_NOTE}
     if name.startswith("k_"):
-        op = K_OPS_RENAMES.get(name, name[2:] + "()")
-        return {"r": f"`{name}()`", "kerasr": "-", "keras": f"`keras.ops.{op}`",
+        return {"r": f"`{name}()`", "kerasr": "-", "keras": f"`keras.ops.{name[2:]}()`",
                 "status": NOT_YET, "note": "call `keras.ops` directly"}
     return {"r": f"`{name}()`", "kerasr": "-", "keras": "-", "status": NOT_YET, "note": ""}
 
@@ -386,7 +585,7 @@ def build_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 def _code(text: str) -> str:
     """Wrap a Keras equivalent in backticks unless it is prose or already marked up."""
-    if "`" in text or text.startswith("-") or text in PROSE:
+    if "`" in text or text.startswith(("-", "(")) or text in PROSE:
         return text
     return f"`{text}`"
 
@@ -395,14 +594,19 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|") if text else ""
 
 
+def _summary(rows: list[dict[str, str]]) -> str:
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def render() -> str:
     import kerasr
 
     ws_rows, other = build_rows()
-    counts: dict[str, int] = {}
-    for r in ws_rows:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    rest, grouped = _group_generated(other)
+    summary = _summary(ws_rows)
     lines = [
         "<!-- Generated by tools/translation_table.py from kerasr's code; do not edit. -->",
         "",
@@ -437,21 +641,62 @@ def render() -> str:
         )
     lines += [
         "",
-        f"## Other kerasr exports ({len(other)})",
+        f"## Other kerasr exports ({len(rest)})",
         "",
         "The rest of `kerasr.__all__`: every Keras layer, optimizer, loss, metric, callback,",
-        "regularizer, initializer and constraint under its R name, plus kerasr's helpers.",
+        "regularizer, initializer, constraint and application under its R name, R keras 2's",
+        "`k_*` backend functions, tfruns (`kerasr.runs`), the text tokenizer and image",
+        "generators, and kerasr's helpers; the `op_*` and `activation_*` functions follow in",
+        f"tables of their own. Status counts of these {len(other)} exports, the two tables "
+        f"below included: {_summary(other)}.",
         "",
         "| R | kerasr | Keras 3 | status | note |",
         "|---|---|---|---|---|",
     ]
-    for r in other:
+    for r in rest:
         lines.append(
             f"| {_cell(r['r'])} | {_cell(r['kerasr'])} | {_cell(r['keras'])} | {r['status']} "
             f"| {_cell(r['note'])} |"
         )
+    for title, intro, rows in [
+        ("Backend ops: `op_*`", "Every function of `keras.ops` under R keras3's `op_*` name",
+         grouped["ops"]),
+        ("Activations: `activation_*`", "Every function of `keras.activations` under R "
+         "keras3's `activation_*` name", grouped["activations"]),
+    ]:
+        lines += [
+            "",
+            f"## {title} ({len(rows)})",
+            "",
+            f"{intro}; R and kerasr spell them the same (status **{SAME}** for all).",
+            "Axis arguments are 1-based, as in R (the note names them); the others keep",
+            "Keras's names and defaults except where R keras3 differs.",
+            "",
+            "| Keras 3 | kerasr and R | note |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {_cell(r['keras'])} | {_cell(r['kerasr'])} | {_cell(r['note'])} |"
+                  for r in rows]
     lines.append("")
     return "\n".join(lines)
+
+
+def _group_generated(other: list[dict[str, str]]) -> tuple[list[dict[str, str]],
+                                                            dict[str, list[dict[str, str]]]]:
+    """Split the op_* and activation_* rows (all status same, R spelling = kerasr's) from the
+    rest: they get compact tables of their own."""
+    import kerasr
+
+    grouped: dict[str, list[dict[str, str]]] = {"ops": [], "activations": []}
+    rest = []
+    for r in other:
+        module = getattr(getattr(kerasr, r["name"]), "__module__", "") or ""
+        group = module.rpartition(".")[2] if module.startswith("kerasr.generated.") else ""
+        if group in grouped and r["status"] == SAME and r["r"] == r["kerasr"]:
+            grouped[group].append(r)
+        else:
+            rest.append(r)
+    return rest, grouped
 
 
 def main(argv: list[str] | None = None) -> int:
