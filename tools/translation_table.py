@@ -8,8 +8,10 @@ Python, not yet in kerasr, kerasr only).
 
 The Keras 3 equivalent of a generated family function is read from its docstring
 ("Wraps ``keras.layers.Conv2D``"); aliases and deprecations come from the family table;
-the hand-written functions are described in the tables below. Importing kerasr does not import
-Keras, so this runs in a second.
+a ``k_*`` function carries its Keras spelling (``__kerasr_keras__``) or, for the graph-mode
+ones, the replacement it names (``__kerasr_not_applicable__``); the hand-written functions are
+described in the tables below. The ``op_*`` and ``activation_*`` rows get compact tables of
+their own. Importing kerasr does not import Keras, so this runs in a second.
 
     python tools/translation_table.py            # write docs/translation.md
     python tools/translation_table.py --check    # exit 1 when docs/translation.md is stale
