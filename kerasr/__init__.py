@@ -413,8 +413,6 @@ from .generated.applications import (
     efficientnet_preprocess_input,
     efficientnet_v2_decode_predictions,
     efficientnet_v2_preprocess_input,
-    imagenet_decode_predictions,
-    imagenet_preprocess_input,
     inception_resnet_v2_decode_predictions,
     inception_resnet_v2_preprocess_input,
     inception_v3_decode_predictions,
@@ -547,6 +545,8 @@ from .preprocessing.image import (
     image_from_array,
     image_load,
     image_to_array,
+)
+from .preprocessing.image_imagenet import (
     imagenet_decode_predictions,
     imagenet_preprocess_input,
 )

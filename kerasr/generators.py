@@ -12,6 +12,7 @@ Python: ``fit(model, generator_function, steps_per_epoch=100)``
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,7 +27,11 @@ __all__ = ["as_batches", "is_generator"]
 
 def is_generator(x: Any) -> bool:
     """An iterator of batches (a Python generator), not an array or a Keras dataset."""
-    return hasattr(x, "__next__") and not isinstance(x, np.ndarray)
+    if not hasattr(x, "__next__") or isinstance(x, np.ndarray):
+        return False
+    if "keras" in sys.modules:  # a PyDataset (image iterators) is read by index, not next()
+        return not isinstance(x, _keras.keras().utils.PyDataset)
+    return True
 
 
 def _is_batch_function(x: Any) -> bool:

@@ -21,7 +21,6 @@ from kerasr import (
     compile,
     fit,
     freeze_weights,
-    imagenet_decode_predictions,
     imagenet_preprocess_input,
     keras_model_sequential,
     layer_dense,
@@ -96,7 +95,7 @@ def test_bad_arguments_are_clear():
         application_vgg16(include_tops=False)
 
 
-# R: x <- imagenet_preprocess_input(x); imagenet_decode_predictions(preds, top = 3)
+# R: x <- imagenet_preprocess_input(x)   (decoding: tests/test_image_imagenet.py)
 def test_imagenet_helpers():
     x = np.full((1, 2, 2, 3), 255.0)
     out = imagenet_preprocess_input(x)
@@ -104,25 +103,6 @@ def test_imagenet_helpers():
     np.testing.assert_allclose(out[0, 0, 0], [255 - 103.939, 255 - 116.779, 255 - 123.68],
                                rtol=1e-5)
     np.testing.assert_allclose(vgg16_preprocess_input(x), out)
-
-
-def test_decode_predictions_gives_one_data_frame_per_sample(monkeypatch):
-    import importlib
-
-    # The real class index is downloaded on first use; tests are offline, so Keras's decoder
-    # is given an index with the real layout (wnid, description) in its module-level cache.
-    imagenet_utils = importlib.import_module("keras.src.applications.imagenet_utils")
-    index = {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
-    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", index)
-    preds = np.zeros((2, 1000))
-    preds[0, 7], preds[1, 42] = 0.9, 0.8
-    frames = imagenet_decode_predictions(preds, top=3)
-    assert len(frames) == 2
-    assert list(frames[0].columns) == ["class_name", "class_description", "score"]
-    assert frames[0].class_name[0] == "n00000007" and frames[0].class_description[0] == "class_7"
-    assert frames[1].score[0] == pytest.approx(0.8) and len(frames[1]) == 3
-    with pytest.raises(InvalidValueError, match="imagenet_decode_predictions"):
-        imagenet_decode_predictions(np.zeros((2, 10)))
 
 
 @pytest.mark.slow

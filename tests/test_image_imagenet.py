@@ -15,7 +15,10 @@ import pytest
 from kerasr.downloads import DownloadFailed
 from kerasr.errors import InvalidValueError
 from kerasr.preprocessing import image_imagenet
-from kerasr.preprocessing.image import imagenet_decode_predictions, imagenet_preprocess_input
+from kerasr.preprocessing.image_imagenet import (
+    imagenet_decode_predictions,
+    imagenet_preprocess_input,
+)
 
 pytestmark = pytest.mark.usefixtures("no_network")
 

@@ -187,7 +187,7 @@ def test_freeze_which_and_negative_indices():
     assert len(model.non_trainable_weights) == 4
     freeze_weights(model, which=[3, "dense3"])
     assert len(model.non_trainable_weights) == 4
-    with pytest.raises(ArgumentError, match="both `which` and `from_`/`to`"):
+    with pytest.raises(ArgumentError, match="give either `which` or a range `from_`/`to`"):
         freeze_weights(model, from_=1, to=2, which=[3])
 
 

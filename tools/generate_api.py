@@ -255,8 +255,9 @@ def family_files(family: str) -> dict[Path, str]:
     return files
 
 
-#: R's names of the per-application preprocessing and decoding modules
-APPLICATION_HELPER_MODULES = {"imagenet_utils": "imagenet"}
+#: R's names of the per-application preprocessing and decoding modules (None: hand-written;
+#: ``imagenet_*`` live in kerasr/preprocessing/image_imagenet.py, downloading through get_file)
+APPLICATION_HELPER_MODULES = {"imagenet_utils": None}
 
 
 def add_application_helpers(text: str) -> str:
@@ -269,6 +270,8 @@ def add_application_helpers(text: str) -> str:
     body = ""
     for module in sorted(n for n in dir(apps) if n[0].islower() and not n.startswith("_")):
         prefix = APPLICATION_HELPER_MODULES.get(module, module)
+        if prefix is None:
+            continue
         for fn_name in ("preprocess_input", "decode_predictions"):
             fn = getattr(getattr(apps, module), fn_name, None)
             if fn is None:
@@ -280,17 +283,16 @@ def add_application_helpers(text: str) -> str:
                     literal(p.default) or "KERAS_DEFAULT")
                 params.append((p.name, default))
             arg0 = params[0][0]
-            usage = ("x <- imagenet_preprocess_input(x)" if fn_name == "preprocess_input"
-                     else "imagenet_decode_predictions(preds, top = 3)")
-            py_usage = usage.replace(" <- ", " = ").replace("top = 3", "top=3").replace(
-                "imagenet", prefix)
+            usage = (f"x <- {prefix}_preprocess_input(x)" if fn_name == "preprocess_input"
+                     else f"{prefix}_decode_predictions(preds, top = 3)")
+            py_usage = usage.replace(" <- ", " = ").replace("top = 3", "top=3")
             body += (
                 f'\n\n@factory("applications")\n'
                 f"def {r_fn}{render_signature(None, params)}:\n"
                 f'    """{first_line(fn)}\n\n'
                 f"    Wraps ``keras.applications.{module}.{fn_name}`` "
                 f"(``{arg0}`` first, as in R).\n\n"
-                f"    R: ``{usage.replace('imagenet', prefix)}``\n"
+                f"    R: ``{usage}``\n"
                 f"    Python: ``{py_usage}``\n"
                 f'    """\n'
                 f'    return application_helper("{module}", "{fn_name}", "{r_fn}", locals())\n'

@@ -34,9 +34,8 @@ MODULES = [
     "backend", "preprocessing.sequence", *FAMILY_MODULES, "families.legacy_layers", "history",
     "generics", "rbase.format", "display", "zeallot", "distribute",
     "datasets",
-    # new rooms (issues 15-19): listed before they exist; a missing module exports nothing
-    "preprocessing.text", "preprocessing.image", "preprocessing.image_generators", "runs",
-    "translate", "ops", "downloads",
+    "preprocessing.text", "preprocessing.image", "preprocessing.image_imagenet",
+    "preprocessing.image_generators", "runs", "translate", "ops", "downloads",
 ]
 SKIP = {"Target", "MODEL", "pipe_apply", "resolve_verbose", "KNOWN_OPTIONS", "closest",
         "did_you_mean", "unknown_argument", "PngFrame", "activate_inline_display", "new_figure",

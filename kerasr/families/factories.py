@@ -220,6 +220,10 @@ def create_callback(class_name: str, r_name: str, args: dict[str, Any]) -> Any:
         from .checkpoint import model_checkpoint
 
         return model_checkpoint(r_name, kwargs)
+    if class_name == "CSVLogger":  # the file is rewritten atomically after each epoch
+        from .csv_logger import csv_logger
+
+        return csv_logger(r_name, kwargs)
     if class_name == "LambdaCallback":
         kwargs = {key: value for key, value in kwargs.items() if value is not None}
     if class_name in ("CSVLogger", "BackupAndRestore", "TensorBoard"):

@@ -1040,37 +1040,6 @@ def efficientnet_v2_decode_predictions(
 
 
 @factory("applications")
-def imagenet_preprocess_input(
-    x: Any = REQUIRED,
-    data_format: Any = None,
-    mode: Any = 'caffe',
-) -> Any:
-    """Preprocesses a tensor or Numpy array encoding a batch of images.
-
-    Wraps ``keras.applications.imagenet_utils.preprocess_input`` (``x`` first, as in R).
-
-    R: ``x <- imagenet_preprocess_input(x)``
-    Python: ``x = imagenet_preprocess_input(x)``
-    """
-    return application_helper("imagenet_utils", "preprocess_input", "imagenet_preprocess_input", locals())
-
-
-@factory("applications")
-def imagenet_decode_predictions(
-    preds: Any = REQUIRED,
-    top: Any = 5,
-) -> Any:
-    """Decodes the prediction of an ImageNet model.
-
-    Wraps ``keras.applications.imagenet_utils.decode_predictions`` (``preds`` first, as in R).
-
-    R: ``imagenet_decode_predictions(preds, top = 3)``
-    Python: ``imagenet_decode_predictions(preds, top=3)``
-    """
-    return application_helper("imagenet_utils", "decode_predictions", "imagenet_decode_predictions", locals())
-
-
-@factory("applications")
 def inception_resnet_v2_preprocess_input(
     x: Any = REQUIRED,
     data_format: Any = None,
@@ -1479,8 +1448,6 @@ __all__ = [
     "efficientnet_preprocess_input",
     "efficientnet_v2_decode_predictions",
     "efficientnet_v2_preprocess_input",
-    "imagenet_decode_predictions",
-    "imagenet_preprocess_input",
     "inception_resnet_v2_decode_predictions",
     "inception_resnet_v2_preprocess_input",
     "inception_v3_decode_predictions",

@@ -29,8 +29,6 @@ __all__ = [
     "image_from_array",
     "image_load",
     "image_to_array",
-    "imagenet_decode_predictions",
-    "imagenet_preprocess_input",
 ]
 
 #: Pillow resampling filters by R/Keras name.
@@ -303,6 +301,3 @@ def image_array_save(img: Any, path: str | os.PathLike[str], data_format: Any = 
         pil = pil.convert("RGB")
     save_image_atomic(pil, path, fmt, fn)
 
-
-# the ImageNet helpers live in their own module (they need Keras and a download); exported here
-from .image_imagenet import imagenet_decode_predictions, imagenet_preprocess_input  # noqa: E402

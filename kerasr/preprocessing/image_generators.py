@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import InvalidValueError
 from .image import check_data_format
-from .image_settings import _DEFAULTS, ImageDataGenerator
+from .image_settings import GENERATOR_DEFAULTS
+from .image_settings import ImageDataGenerator as GeneratorSettings
 
 __all__ = [
     "fit_image_data_generator",
@@ -60,6 +61,30 @@ def _number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
         raise InvalidValueError(f"{_FN}(): `{name}` must be a number >= 0, got {value!r}")
     return float(value)
+
+
+class ImageDataGenerator(GeneratorSettings):
+    """What ``image_data_generator()`` returns: its settings, plus Keras 2's method names
+    (``gen.fit(x)``, ``gen.flow(x, y)``, ``gen.flow_from_directory(dir)``), as R's
+    ``generator$flow(...)`` reaches them through reticulate.
+
+    R: ``gen <- image_data_generator(rescale = 1/255); gen$flow(x, y)``
+    Python: ``gen = image_data_generator(rescale=1/255); gen.flow(x, y)``
+    """
+
+    # -- Keras 2 method names ----------------------------------------------------------------
+    def fit(self, x: Any, augment: bool = False, rounds: int = 1,
+            seed: int | None = None) -> None:
+        fit_image_data_generator(self, x, augment=augment, rounds=rounds, seed=seed)
+
+    def flow(self, x: Any, y: Any = None, **kwargs: Any) -> Any:
+        return flow_images_from_data(x, y, generator=self, **kwargs)
+
+    def flow_from_directory(self, directory: str, **kwargs: Any) -> Any:
+        return flow_images_from_directory(directory, generator=self, **kwargs)
+
+    def flow_from_dataframe(self, dataframe: Any, **kwargs: Any) -> Any:
+        return flow_images_from_dataframe(dataframe, generator=self, **kwargs)
 
 
 def image_data_generator(
@@ -174,10 +199,10 @@ def image_data_generator(
     )
 
 
-_DEFAULTS.update(image_data_generator().__dict__)
+GENERATOR_DEFAULTS.update(image_data_generator().__dict__)
 for _k in ("mean", "std", "principal_components", "interpolation_order", "dtype",
            "_validation_split"):
-    _DEFAULTS.pop(_k, None)
+    GENERATOR_DEFAULTS.pop(_k, None)
 
 
 def _check_generator(generator: Any, function: str) -> ImageDataGenerator:
@@ -349,9 +374,9 @@ def generator_next(generator: Any, completed: Any = None) -> Any:
     R: ``batch <- generator_next(train_generator)``
     Python: ``batch = generator_next(train_generator)``
     """
-    from .image_iterators import _IteratorCore
+    from .image_iterators import IteratorCore
 
-    if isinstance(generator, _IteratorCore):
+    if isinstance(generator, IteratorCore):
         return generator.next()
     try:
         return next(generator)

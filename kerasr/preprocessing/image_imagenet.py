@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import InvalidValueError
 from .image import check_data_format
 
-__all__: list[str] = []  # re-exported by kerasr.preprocessing.image
+__all__ = ["imagenet_decode_predictions", "imagenet_preprocess_input"]
 
 CLASS_INDEX_URL = (
     "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json"

@@ -35,7 +35,7 @@ DF_CLASS_MODES = ("categorical", "binary", "sparse", "input", "raw", "multi_outp
 
 
 # -- the logic, independent of Keras -----------------------------------------------------------
-class _IteratorCore:
+class IteratorCore:
     """Index bookkeeping and batch assembly shared by the three iterators."""
 
     def _setup(self, fn: str, n: int, gen: Any, batch_size: Any, shuffle: bool, seed: Any,
@@ -175,7 +175,7 @@ class _IteratorCore:
         raise NotImplementedError
 
 
-class _FilesCore(_IteratorCore):
+class _FilesCore(IteratorCore):
     """Batches read from image files (directory and data frame iterators)."""
 
     def _files_setup(self, fn: str, target_size: Any, color_mode: str, class_mode: Any,
@@ -195,7 +195,7 @@ class _FilesCore(_IteratorCore):
         channels = image_mod.COLOR_MODES[self.color_mode]
         self.image_shape = (self.target_size + (channels,) if gen.data_format == "channels_last"
                             else (channels,) + self.target_size)
-        self.split = _split(fn, subset, gen)
+        self.split = validation_split_range(fn, subset, gen)
         self.subset = subset
 
     def _image(self, j: int) -> np.ndarray:
@@ -231,7 +231,12 @@ class _FilesCore(_IteratorCore):
         return len(getattr(self, "class_indices", {}))
 
 
-def _split(fn: str, subset: Any, gen: Any) -> tuple[float, float] | None:
+def validation_split_range(fn: str, subset: Any, gen: Any) -> tuple[float, float] | None:
+    """The share of each class that ``subset`` reads (R's ``validation_split``), or None.
+
+    R: ``flow_images_from_directory(dir, gen, subset = "validation")``
+    Python: ``validation_split_range("flow_images_from_directory", "validation", gen)``
+    """
     if subset is None:
         return None
     v = gen._validation_split
@@ -256,7 +261,7 @@ class _DataFrameCore(_FilesCore):
     pass
 
 
-class _ArrayCore(_IteratorCore):
+class _ArrayCore(IteratorCore):
     def _image(self, j: int) -> np.ndarray:
         x = self.x[j]
         if self.data_format == "channels_first":

@@ -100,39 +100,17 @@ class ImageDataGenerator:
                 x = np.reshape(flat @ value, x.shape)
         return x
 
-    # -- Keras 2 method names ----------------------------------------------------------------
-    def fit(self, x: Any, augment: bool = False, rounds: int = 1,
-            seed: int | None = None) -> None:
-        from .image_generators import fit_image_data_generator
-
-        fit_image_data_generator(self, x, augment=augment, rounds=rounds, seed=seed)
-
-    def flow(self, x: Any, y: Any = None, **kwargs: Any) -> Any:
-        from .image_generators import flow_images_from_data
-
-        return flow_images_from_data(x, y, generator=self, **kwargs)
-
-    def flow_from_directory(self, directory: str, **kwargs: Any) -> Any:
-        from .image_generators import flow_images_from_directory
-
-        return flow_images_from_directory(directory, generator=self, **kwargs)
-
-    def flow_from_dataframe(self, dataframe: Any, **kwargs: Any) -> Any:
-        from .image_generators import flow_images_from_dataframe
-
-        return flow_images_from_dataframe(dataframe, generator=self, **kwargs)
-
 
 def draw(gen: ImageDataGenerator, rng: Any, shape: tuple[int, ...], rows: int = 0,
          cols: int = 1) -> tf_.Transform:
     return tf_.draw_transform(gen, rng, shape, rows, cols)
 
 
-_DEFAULTS: dict[str, Any] = {}
+GENERATOR_DEFAULTS: dict[str, Any] = {}
 
 
 def _settings_diff(gen: ImageDataGenerator) -> dict[str, Any]:
-    return {k: getattr(gen, k) for k, v in _DEFAULTS.items()
+    return {k: getattr(gen, k) for k, v in GENERATOR_DEFAULTS.items()
             if k in gen.__dict__ and not _same(getattr(gen, k), v)}
 
 

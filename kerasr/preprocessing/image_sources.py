@@ -13,7 +13,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidValueError
-from .image_iterators import CLASS_MODES, DF_CLASS_MODES, WHITE_LIST, _split, iterator_class
+from .image_iterators import (
+    CLASS_MODES,
+    DF_CLASS_MODES,
+    WHITE_LIST,
+    iterator_class,
+    validation_split_range,
+)
 
 __all__: list[str] = []  # internal: reached through flow_images_*()
 
@@ -130,7 +136,7 @@ def make_array_iterator(fn: str, x: Any, y: Any, gen: Any, *, batch_size: Any, s
         if len(sample_weight) != len(x):
             raise InvalidValueError(f"{fn}(): `sample_weight` ({len(sample_weight)}) and `x` "
                                     f"({len(x)}) must have the same length")
-    split = _split(fn, subset, gen)
+    split = validation_split_range(fn, subset, gen)
     if split is not None:
         k = int(len(x) * gen._validation_split)
         if y is not None and not np.array_equal(np.unique(y[:k]), np.unique(y[k:])):
