@@ -169,3 +169,12 @@ def test_private_names_stay_in_their_module() -> None:
                 if name.startswith("_") and not name.startswith("__") and name != "_keras":
                     bad.append(f"{path.relative_to(ROOT)}:{line} imports {target}.{name}")
     assert not bad, bad
+
+
+def test_every_package_folder_is_a_regular_package() -> None:
+    """A folder without ``__init__.py`` is a namespace package: it imports, but installs,
+    the docs (mkdocstrings) and ``pyproject.toml``'s package list can miss it."""
+    missing = [str(d.relative_to(ROOT)) for d in sorted(PACKAGE.rglob("*"))
+               if d.is_dir() and "__pycache__" not in d.parts and any(d.glob("*.py"))
+               and not (d / "__init__.py").exists()]
+    assert not missing, missing

@@ -79,6 +79,42 @@ def _source_file(name: str) -> str:
                .relative_to(ROOT))
 
 
+def _inspected_entry(name: str, level: int) -> list[str]:
+    """Markdown for a function mkdocstrings cannot read statically: heading, signature and
+    docstring, taken from the live object."""
+    import inspect
+
+    import kerasr
+
+    obj = getattr(kerasr, name)
+    try:
+        signature = f"{name}{inspect.signature(obj)}"
+    except (TypeError, ValueError):
+        signature = f"{name}(...)"
+    doc = inspect.getdoc(obj) or ""
+    return [f"{'#' * level} `{name}` {{ #{_anchor(name)} }}", "", "```python", signature,
+            "```", "", doc, ""]
+
+
+def _defined_in_source(name: str) -> bool:
+    """True when ``name`` is written in its module's source (a def, class or assignment),
+    which mkdocstrings reads statically; names built from a table at import are not."""
+    import ast
+
+    path = ROOT / _source_file(name)
+    if not path.exists():
+        return False
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            if node.name == name:
+                return True
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return True
+    return False
+
+
 def _canonical(name: str) -> str:
     """The dotted path mkdocstrings should load for ``kerasr.<name>``."""
     module = _home_module(name)
@@ -170,6 +206,9 @@ def _api_page(group: Group) -> str:
                          f"| `{_source_file(name)}` |")
         lines.append("")
         for name in names:
+            if not _defined_in_source(name):  # built from a table at import (k_*)
+                lines += _inspected_entry(name, 3 if many else 2)
+                continue
             lines += [f"::: {_canonical(name)}",
                       "    options:",
                       f"      heading_level: {3 if many else 2}",
