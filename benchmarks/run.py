@@ -127,8 +127,7 @@ def data_loader_times() -> dict[str, float]:
     import tempfile
 
     import numpy as np
-
-    from data_loaders import load_boston_housing, read_idx, write_idx
+    from kerasr.data_loaders import load_boston_housing, read_idx, write_idx
 
     out: dict[str, float] = {}
     out["Boston housing split (shipped CSV)"] = statistics.median(

@@ -82,7 +82,6 @@ from .arrays import (
     to_categorical,
 )
 from .backend import (
-    custom_metric,
     k_clear_session,
     set_random_seed,
     use_backend,

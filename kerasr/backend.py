@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import random
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -18,7 +16,7 @@ from .arguments import as_int, deprecated
 from .errors import InvalidValueError
 
 __all__ = [
-    "custom_metric", "k_clear_session", "set_random_seed", "use_backend", "use_session_with_seed",
+    "k_clear_session", "set_random_seed", "use_backend", "use_session_with_seed",
 ]
 
 
@@ -54,23 +52,6 @@ def k_clear_session(free_memory: bool = True) -> None:
     Python: ``k_clear_session()``
     """
     _keras.keras().backend.clear_session(free_memory=free_memory)
-
-
-def custom_metric(name: str, metric_fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """Name a metric function, so history and evaluate() report it under ``name``.
-
-    R: ``custom_metric("mean_pred", function(y_true, y_pred) k_mean(y_pred))``
-    Python: ``custom_metric("mean_pred", lambda y_true, y_pred: ops.mean(y_pred))``
-    """
-    if not isinstance(name, str) or not name:
-        raise InvalidValueError("custom_metric(): `name` must be a non-empty string")
-
-    def metric(y_true: Any, y_pred: Any) -> Any:
-        return metric_fn(y_true, y_pred)
-
-    metric.__name__ = name
-    metric.__qualname__ = name
-    return metric
 
 
 _BACKENDS = ("tensorflow", "jax", "torch", "numpy")

@@ -113,14 +113,14 @@ def _cmd_lab_notebook(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_where(args: argparse.Namespace) -> int:
-    from data_loaders import data_where
+    from .data_loaders import data_where
 
     print(data_where())
     return 0
 
 
 def _cmd_data_fetch(args: argparse.Namespace) -> int:
-    from data_loaders import fetch_dataset
+    from .data_loaders import fetch_dataset
 
     for path in fetch_dataset(args.name):
         print(path)
@@ -128,7 +128,7 @@ def _cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_verify(args: argparse.Namespace) -> int:
-    from data_loaders import verify_cache
+    from .data_loaders import verify_cache
 
     report = verify_cache()
     width = max(len(k) for k in report)
@@ -149,7 +149,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
             pass
     info["backend"] = os.environ.get("KERAS_BACKEND", "tensorflow (default)")
     try:
-        from data_loaders import data_where
+        from .data_loaders import data_where
 
         info["data cache"] = str(data_where())
     except Exception as exc:  # pragma: no cover - reported, not fatal
@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="locate and fetch data sets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     data_sub.add_parser("where", help="print the cache folder").set_defaults(func=_cmd_data_where)
-    from data_loaders.manage import DATASETS  # numpy only, never Keras
+    from .data_loaders.manage import DATASETS  # numpy only, never Keras
 
     fetch = data_sub.add_parser("fetch", help="download and verify a data set",
                                 description="Download (or verify) a data set's files into the "
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         print("kerasr: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        from data_loaders import DataError
+        from .data_loaders import DataError
 
         if os.environ.get("KERASR_TRACEBACK"):
             raise

@@ -1,7 +1,7 @@
 """R keras's ``dataset_*()`` functions: R's names, R's return shapes (named lists).
 
 MNIST, Fashion-MNIST, Boston housing, kyphosis and household power come from
-:mod:`data_loaders` (verified downloads, no Keras import); IMDB, Reuters and CIFAR go through
+:mod:`kerasr.data_loaders` (verified downloads, no Keras import); IMDB, Reuters and CIFAR go through
 ``keras.datasets``, imported only when one of them is called. Each train/test data set comes
 back as ``NamedList(train=NamedList(x=..., y=...), test=NamedList(x=..., y=...))``, so all of
 ``mnist$train$x`` -> ``mnist.train.x``, ``mnist["train"]["x"]`` and Python unpacking work::
@@ -19,10 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import data_loaders
-from data_loaders.errors import ChecksumError, DataValueError, DownloadError
-
-from . import _keras
+from . import _keras, data_loaders
+from .data_loaders.errors import ChecksumError, DataValueError, DownloadError
 from .errors import InvalidValueError
 from .named_list import NamedList
 
@@ -187,7 +185,7 @@ def dataset_boston_housing(
     Reproduces ``keras.datasets.boston_housing.load_data`` exactly (404 train / 102 test rows
     with the defaults) from the CSV shipped with kerasr: no download. ``path`` is accepted for
     R compatibility; a non-default ``path`` must name an existing npz with ``x`` and ``y`` (it
-    is split the same way). Column names: ``data_loaders.BOSTON_FEATURE_NAMES``.
+    is split the same way). Column names: ``kerasr.data_loaders.BOSTON_FEATURE_NAMES``.
 
     R: ``c(c(x_train, y_train), c(x_test, y_test)) %<-% dataset_boston_housing()``
     Python: ``(x_train, y_train), (x_test, y_test) = dataset_boston_housing()``
@@ -204,8 +202,8 @@ def dataset_boston_housing(
             f"dataset_boston_housing(): `path` {path!r} does not exist (looked at {file}); "
             "leave `path` at its default to use the copy shipped with kerasr"
         )
-    from data_loaders.boston import read_boston_npz, split_indices
-    from data_loaders.errors import DataFormatError
+    from .data_loaders.boston import read_boston_npz, split_indices
+    from .data_loaders.errors import DataFormatError
 
     try:  # refuses pickles and other layouts with a message naming the function and `path`
         x, y = read_boston_npz(file, function="dataset_boston_housing")
@@ -316,7 +314,8 @@ def dataset_reuters(
     index_from: int = 3,
 ) -> NamedList:
     """Reuters newswires (11,228) as word-index sequences, labelled over 46 topics
-    (``data_loaders.REUTERS_LABEL_NAMES``); 8,982 train / 2,246 test with ``test_split = 0.2``.
+    (``kerasr.data_loaders.REUTERS_LABEL_NAMES``); 8,982 train / 2,246 test with
+    ``test_split = 0.2``.
 
     Processed exactly as ``keras.datasets.reuters.load_data`` (see ``dataset_imdb()``).
 

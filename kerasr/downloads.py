@@ -68,9 +68,9 @@ def hash_file(path: str | os.PathLike[str], algorithm: str = "sha256") -> str:
 
 def _download(origin: str, dest: Path, algorithm: str | None, expected: str | None) -> None:
     """Fetch ``origin`` into a temporary file beside ``dest``, verify it, then rename it."""
-    from data_loaders.download import fetch, forget
-    from data_loaders.errors import DataError
-    from data_loaders.registry import RemoteFile
+    from .data_loaders.download import fetch, forget
+    from .data_loaders.errors import DataError
+    from .data_loaders.registry import RemoteFile
 
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.download")
     print(f"Downloading data from {origin}")
@@ -118,8 +118,8 @@ def _archive_kind(path: Path, archive_format: Any) -> str | None:
 
 
 def _extract(path: Path, into: Path, archive_format: Any) -> None:
-    from data_loaders.archive import safe_extract
-    from data_loaders.errors import DataError
+    from .data_loaders.archive import safe_extract
+    from .data_loaders.errors import DataError
 
     kind = _archive_kind(path, archive_format)
     if kind is None:

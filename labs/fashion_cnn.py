@@ -37,8 +37,8 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from kerasr.data_loaders import read_idx
 
-from data_loaders import read_idx
 from kerasr import (
     array_reshape,
     callback_early_stopping,

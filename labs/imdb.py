@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-import data_loaders
 from kerasr import (
     callback_early_stopping,
     compile,
+    data_loaders,
     dataset_imdb,
     dataset_imdb_word_index,
     evaluate,

@@ -34,8 +34,8 @@
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from kerasr.data_loaders import make_windows
 
-from data_loaders import make_windows
 from kerasr import (
     callback_early_stopping,
     compile,

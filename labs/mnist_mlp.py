@@ -36,8 +36,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from kerasr.data_loaders import read_idx
 
-from data_loaders import read_idx
 from kerasr import (
     array_reshape,
     compile,

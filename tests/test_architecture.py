@@ -178,3 +178,20 @@ def test_every_package_folder_is_a_regular_package() -> None:
                if d.is_dir() and "__pycache__" not in d.parts and any(d.glob("*.py"))
                and not (d / "__init__.py").exists()]
     assert not missing, missing
+
+
+def test_data_loaders_is_imported_inside_kerasr_only() -> None:
+    """``data_loaders`` installs as ``kerasr.data_loaders``; the top-level name would load a
+    second copy of its modules (two ``DataError`` classes) and does not exist when installed."""
+    roots = ["kerasr", "tests", "labs", "benchmarks", "tools"]
+    bad = []
+    for root in roots:
+        for path in sorted((ROOT / root).rglob("*.py")):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for node in ast.walk(tree):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""] if isinstance(node, ast.ImportFrom)
+                         and node.level == 0 else [])
+                if any(n == "data_loaders" or n.startswith("data_loaders.") for n in names):
+                    bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bad, "import kerasr.data_loaders instead: " + ", ".join(bad)

@@ -17,13 +17,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from data_loaders import download
-from data_loaders.archive import safe_extract
-from data_loaders.cache import cache_dir
-from data_loaders.download import fetch, is_cached
-from data_loaders.errors import ArchiveError, CacheDirError, ChecksumError, DownloadError
-from data_loaders.registry import FILES, RemoteFile
+from kerasr.data_loaders import download
+from kerasr.data_loaders.archive import safe_extract
+from kerasr.data_loaders.cache import cache_dir
+from kerasr.data_loaders.download import fetch, is_cached
+from kerasr.data_loaders.errors import ArchiveError, CacheDirError, ChecksumError, DownloadError
+from kerasr.data_loaders.registry import FILES, RemoteFile
 
 FAST = {"timeout": 2.0, "retries": 2, "backoff": 0.01, "progress": False}
 
@@ -408,8 +407,8 @@ def test_progress_bar_only_after_a_second(capsys: pytest.CaptureFixture[str]) ->
 
 _CHILD = """
 import sys, json
-from data_loaders.download import fetch
-from data_loaders.registry import RemoteFile
+from kerasr.data_loaders.download import fetch
+from kerasr.data_loaders.registry import RemoteFile
 spec = json.loads(sys.argv[1])
 path = fetch(RemoteFile(spec["name"], tuple(spec["urls"]), spec["sha256"], spec["size"]),
              timeout=5, retries=1, backoff=0.01, progress=False)
@@ -561,7 +560,7 @@ def _unwritable(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("data_loaders.cache.tempfile.NamedTemporaryFile", refuse)
+    monkeypatch.setattr("kerasr.data_loaders.cache.tempfile.NamedTemporaryFile", refuse)
 
 
 def test_read_only_cache_explains_and_still_serves_verified_files(

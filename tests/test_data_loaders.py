@@ -20,25 +20,25 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import data_loaders
-from data_loaders import registry
-from data_loaders.boston import FEATURE_NAMES, load_boston_frame, load_boston_housing
-from data_loaders.download import sha256_file
-from data_loaders.errors import DataFormatError, DataValueError, DownloadError
-from data_loaders.fashion_mnist import CLASS_NAMES, load_fashion_mnist
-from data_loaders.household_power import (
+from kerasr.data_loaders import registry
+from kerasr.data_loaders.boston import FEATURE_NAMES, load_boston_frame, load_boston_housing
+from kerasr.data_loaders.download import sha256_file
+from kerasr.data_loaders.errors import DataFormatError, DataValueError, DownloadError
+from kerasr.data_loaders.fashion_mnist import CLASS_NAMES, load_fashion_mnist
+from kerasr.data_loaders.household_power import (
     COLUMNS,
     PARSED_NAME,
     load_household_power,
     parse_household_power,
 )
-from data_loaders.idx import read_idx, read_idx_dataset, write_idx
-from data_loaders.kyphosis import load_kyphosis
-from data_loaders.manage import data_where, fetch_dataset, verify_cache
-from data_loaders.mnist import IDX_FILES as MNIST_IDX
-from data_loaders.mnist import load_mnist, read_mnist_npz
-from data_loaders.windows import make_windows
+from kerasr.data_loaders.idx import read_idx, read_idx_dataset, write_idx
+from kerasr.data_loaders.kyphosis import load_kyphosis
+from kerasr.data_loaders.manage import data_where, fetch_dataset, verify_cache
+from kerasr.data_loaders.mnist import IDX_FILES as MNIST_IDX
+from kerasr.data_loaders.mnist import load_mnist, read_mnist_npz
+from kerasr.data_loaders.windows import make_windows
+
+from kerasr import data_loaders
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 needs_shared = pytest.mark.skipif(
@@ -132,11 +132,11 @@ def npz_bytes(**arrays: np.ndarray) -> bytes:
 # -- import hygiene -------------------------------------------------------------------------------
 def test_import_does_not_pull_keras_or_tensorflow() -> None:
     code = (
-        "import sys, data_loaders\n"
-        "from data_loaders import load_mnist, load_household_power, load_boston_housing\n"
+        "import sys\n"
+        "from kerasr.data_loaders import load_mnist, load_household_power, load_boston_housing\n"
         "load_boston_housing()\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('keras', 'tensorflow', 'jax', 'kerasr', 'torch'))\n"
+        "('keras', 'tensorflow', 'jax', 'torch'))\n"
         "print(bad)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from kerasr.data_loaders import registry
+from kerasr.data_loaders.errors import ChecksumError, DownloadError
+from kerasr.data_loaders.idx import write_idx
 
 import kerasr.datasets as ds
-from data_loaders import registry
-from data_loaders.errors import ChecksumError, DownloadError
-from data_loaders.idx import write_idx
 from kerasr.errors import InvalidValueError
 from kerasr.named_list import NamedList
 

@@ -100,16 +100,6 @@ def test_jax_data_parallel_on_four_host_devices():
     assert out["two"] == pytest.approx(out["one"], rel=2e-2)
 
 
-def free_ports(n: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(n)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 @pytest.mark.tensorflow_only
 def test_multi_worker_on_tensorflow_says_what_to_use_instead():
     code = """

@@ -237,7 +237,7 @@ def test_r_python_lines_are_labelled():
 
 
 def test_datasets_page_lists_every_registry_file(hooks):
-    from data_loaders import registry
+    from kerasr.data_loaders import registry
 
     page = hooks.datasets_page()
     for key, entry in registry.FILES.items():

@@ -23,18 +23,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from data_loaders.archive import safe_extract
-from data_loaders.download import fetch
-from data_loaders.errors import (
+from kerasr.data_loaders.archive import safe_extract
+from kerasr.data_loaders.download import fetch
+from kerasr.data_loaders.errors import (
     ArchiveError,
     ChecksumError,
     DataFormatError,
     DataValueError,
     DownloadError,
 )
-from data_loaders.idx import read_idx
-from data_loaders.registry import RemoteFile
+from kerasr.data_loaders.idx import read_idx
+from kerasr.data_loaders.registry import RemoteFile
 
 pytestmark = pytest.mark.usefixtures("no_network")
 

@@ -23,11 +23,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kerasr.data_loaders import imdb as imdb_module
+from kerasr.data_loaders import load_imdb, load_reuters, registry
+from kerasr.data_loaders.errors import ChecksumError, DataFormatError, DataValueError
 
 import kerasr.datasets as ds
-from data_loaders import imdb as imdb_module
-from data_loaders import load_imdb, load_reuters, registry
-from data_loaders.errors import ChecksumError, DataFormatError, DataValueError
 from kerasr.errors import InvalidValueError
 from kerasr.named_list import NamedList
 
@@ -243,7 +243,7 @@ def test_word_index_md5_is_checked(server: Server, monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(imdb_module.WORD_INDEX_MD5, "imdb_word_index.json", "0" * 32)
     with pytest.raises(ChecksumError, match="dataset_imdb_word_index\\(\\).*MD5"):
         ds.dataset_imdb_word_index()
-    from data_loaders import cache_path
+    from kerasr.data_loaders import cache_path
 
     assert not cache_path("imdb_word_index.json").exists()  # removed, fetched again next time
 
@@ -316,7 +316,7 @@ def test_dataset_reuters_r_shapes(server: Server):
         ds.dataset_reuters(test_split=1)
     with pytest.raises(DataValueError, match="load_reuters\\(\\): .*Increase maxlen"):
         load_reuters(maxlen=2, **FAST)
-    from data_loaders import REUTERS_LABEL_NAMES
+    from kerasr.data_loaders import REUTERS_LABEL_NAMES
 
     assert len(REUTERS_LABEL_NAMES) == 46 and REUTERS_LABEL_NAMES[3] == "earn"
 
@@ -335,7 +335,7 @@ def test_download_failure_names_the_function(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("KERASR_DOWNLOAD_RETRIES", "0")
     monkeypatch.setitem(registry.FILES, "imdb.npz", replace(
         registry.FILES["imdb.npz"], urls=("http://127.0.0.1:9/imdb.npz",)))
-    from data_loaders.errors import DownloadError
+    from kerasr.data_loaders.errors import DownloadError
 
     with pytest.raises(DownloadError, match="dataset_imdb\\(\\): could not download .imdb.npz"):
         ds.dataset_imdb()
@@ -349,7 +349,7 @@ def test_local_files_are_read_without_download(tmp_path: Path):
     assert x_train == kx_train
     words = tmp_path / "words.json"
     words.write_bytes(WORD_INDEX)
-    from data_loaders import load_imdb_word_index, load_reuters_word_index
+    from kerasr.data_loaders import load_imdb_word_index, load_reuters_word_index
 
     assert load_imdb_word_index(file=words)["film"] == 5
     assert load_reuters_word_index(file=words)["the"] == 1

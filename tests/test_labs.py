@@ -55,7 +55,7 @@ FIGURES = {
 # -- generated data -------------------------------------------------------------------------------
 def _write_fashion(folder: Path) -> None:
     """A small learnable Fashion-MNIST stand-in: ten blurred templates plus noise, as IDX."""
-    from data_loaders import write_idx
+    from kerasr.data_loaders import write_idx
 
     folder.mkdir(parents=True)
     rng = np.random.default_rng(0)
@@ -70,7 +70,7 @@ def _write_fashion(folder: Path) -> None:
 def _household_zip(size: int, rows: int = 345_000) -> bytes:
     """The UCI zip (one member, ';'-separated, CRLF, d/m/yyyy dates) with hourly-patterned data,
     cut and padded (with a zip comment) to exactly ``size`` bytes."""
-    from data_loaders.household_power import COLUMNS, MEMBER
+    from kerasr.data_loaders.household_power import COLUMNS, MEMBER
 
     rng = np.random.default_rng(3)
     t = pd.date_range("2006-12-16 17:24", periods=rows, freq="min")
@@ -141,7 +141,7 @@ def _write_imdb(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def lab_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment variables pointing the labs at offline data (generated or real)."""
-    from data_loaders import registry
+    from kerasr.data_loaders import registry
 
     base = tmp_path_factory.mktemp("lab-data")
     _write_fashion(base / "fashion")
@@ -265,7 +265,7 @@ def test_lab_notebook_command_names_the_notebook_extra(
 
 
 def test_data_fetch_help_lists_the_data_sets(capsys: pytest.CaptureFixture[str]) -> None:
-    from data_loaders.manage import DATASETS
+    from kerasr.data_loaders.manage import DATASETS
 
     with pytest.raises(SystemExit) as done:
         cli.main(["data", "fetch", "--help"])
@@ -470,7 +470,7 @@ def test_lab_runs_through_the_pytest_plugin(lab_data: dict[str, str], tmp_path: 
          "--kerasr-seed", "1", "--kerasr-json", str(summary), "-p", "no:cacheprovider"],
         cwd=course, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "kerasr labs (caps: 3 epochs x 5 batches" in done.stdout
+    assert "kerasr labs (caps: 3 epochs x 2 batches" in done.stdout
     (lab,) = json.loads(summary.read_text())["labs"]
     assert lab["lab"] == "labs/kyphosis.py" and lab["outcome"] == "passed"
     assert len(lab["fits"]) >= 2 and all(fit["epochs"] <= 3 for fit in lab["fits"])

@@ -5,7 +5,7 @@
 - ``labs/<name>.md`` and ``labs/<name>.ipynb``: every lab script in ``labs/``, rendered as a
   page (markdown cells as text, code cells as code; outputs when a committed ``.ipynb`` has
   them) and offered as a downloadable notebook;
-- ``datasets.md``: the data sets, from ``data_loaders.registry`` and the shipped CSV files;
+- ``datasets.md``: the data sets, from ``kerasr.data_loaders.registry`` and the shipped CSV files;
 - with ``KERASR_DOCS_RUN_LABS=1`` (set by .ci/docs), each offline lab's notebook is executed in
   fast mode during the build (nbclient, a python3 kernel) and every cell's output is shown
   under the cell, figures with captions; labs that download their data say how to produce
@@ -480,7 +480,7 @@ def _size(n: int | None) -> str:
 
 
 def datasets_page() -> str:
-    from data_loaders import manage, registry
+    from kerasr.data_loaders import manage, registry
 
     DATASETS = manage.DATASETS
     # shipped CSVs: data set -> file name (manage's table; else the files folder)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..arguments import REQUIRED
-from ..families.factories import KERAS_DEFAULT, factory
 from ..families.applications import application_helper, create_application
+from ..families.factories import KERAS_DEFAULT, factory
 
 _ = (REQUIRED, KERAS_DEFAULT, factory)
 

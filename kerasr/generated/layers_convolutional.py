@@ -10,7 +10,7 @@ from typing import Any
 
 from ..arguments import REQUIRED
 from ..families.factories import KERAS_DEFAULT, factory
-from ..families.layers import LAYER_TARGET, MERGE_TARGET, create_layer, layer_function
+from ..families.layers import LAYER_TARGET, create_layer, layer_function
 
 _ = (REQUIRED, KERAS_DEFAULT, factory)
 

@@ -43,7 +43,7 @@ def _file(folder: Path, name: str) -> Path | None:
 
 
 def _idx_slices(name: str, n_train: int, n_test: int, roots: list[Path]) -> Any:
-    from data_loaders import read_idx
+    from ..data_loaders import read_idx
 
     variable, sub = _FOLDERS[name]
     folders = ([Path(os.environ[variable])] if os.environ.get(variable) else []) + \
@@ -74,7 +74,7 @@ def _idx_slices(name: str, n_train: int, n_test: int, roots: list[Path]) -> Any:
 
 
 def _from_cache(name: str) -> Any:
-    import data_loaders
+    from .. import data_loaders
 
     path = data_loaders.cache_path("mnist.npz") if name == "mnist" else None
     if path is None or not path.is_file():
@@ -104,11 +104,11 @@ def tiny_data(name: str, n_train: int | None = None, n_test: int | None = None,
         raise InvalidValueError(f"tiny_data(): `n_train` must be at least 1 and `n_test` at "
                                 f"least 0, got {n_train} and {n_test}")
     if name == "kyphosis":
-        from data_loaders import load_kyphosis
+        from ..data_loaders import load_kyphosis
 
         return load_kyphosis().head(n_train).reset_index(drop=True)
     if name == "boston":
-        from data_loaders import load_boston_housing
+        from ..data_loaders import load_boston_housing
 
         (x, y), (tx, ty) = load_boston_housing()
         (x, y), (tx, ty) = (x[:n_train], y[:n_train]), (tx[:n_test], ty[:n_test])
