@@ -164,7 +164,6 @@ def distribute_multi_worker(
     job_addresses: Sequence[str] | None = None,
     num_processes: int | None = None,
     process_id: int | None = None,
-    timeout_seconds: float = 60,
 ) -> DistributionScope:
     """Data parallelism over several processes or machines.
 
@@ -216,6 +215,33 @@ def in_distribution(model: Any = None) -> bool:
     if _backend() == "jax":
         return _keras.keras().distribution.distribution() is not None
     return False
+
+
+def replica_count(model: Any) -> int:
+    """How many replicas share each global batch of ``model`` (1 outside a strategy)."""
+    if not in_distribution(model):
+        return 1
+    if _backend() == "tensorflow":
+        return int(model.distribute_strategy.num_replicas_in_sync)
+    return len(_keras.keras().distribution.distribution().device_mesh.devices.flatten())
+
+
+def check_batch_size(function: str, model: Any, batch_size: int | None) -> None:
+    """The global batch must split evenly over the replicas: TensorFlow fails inside its
+    graph ("AddN must have the same size") and JAX with ``IndivisibleError`` otherwise.
+
+    R: ``fit(model, x, y, batch_size = 33)``  # under a 2-device strategy: an error
+    Python: ``check_batch_size("fit", model, 33)``  # says to use a multiple of 2
+    """
+    replicas = replica_count(model)
+    if replicas > 1 and batch_size is not None and batch_size % replicas:
+        lower = batch_size - batch_size % replicas
+        raise InvalidValueError(
+            f"{function}(): `batch_size` = {batch_size} does not split over the {replicas} "
+            f"replicas of the distribution (the batch is global: each replica gets "
+            f"batch_size / {replicas} rows); use a multiple of {replicas}, e.g. "
+            f"batch_size = {lower or replicas} or {lower + replicas}"
+        )
 
 
 def check_model_scope(function: str, model: Any) -> None:

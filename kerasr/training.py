@@ -25,7 +25,7 @@ from .data_checks import (
     check_rows,
 )
 from .display import in_notebook
-from .distribute import check_model_scope
+from .distribute import check_batch_size, check_model_scope
 from .errors import InvalidValueError, KerasrDeprecationWarning, did_you_mean, warn
 from .execution import (
     check_steps_per_execution,
@@ -320,6 +320,7 @@ def fit(
     check_model_scope("fit", object)
     epochs = _count("fit", "epochs", epochs)
     batch_size = _count("fit", "batch_size", batch_size)
+    check_batch_size("fit", object, batch_size)
     initial_epoch = _count("fit", "initial_epoch", initial_epoch, minimum=0)
     steps_per_epoch = _count("fit", "steps_per_epoch", steps_per_epoch)
     validation_split = _check_split(validation_split)

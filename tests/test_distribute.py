@@ -67,7 +67,14 @@ def test_mirrored_strategy_on_two_logical_cpus_matches_one_device(tmp_path):
         callback_lambda(on_epoch_end=lambda e, logs: seen.append(e)),
         callback_model_checkpoint(ck)])
     loaded = load_model(ck)
-    print(json.dumps({{"devices": distribution_devices("CPU"), "replicas": scope.num_replicas,
+    from kerasr.errors import InvalidValueError
+    try:
+        model >> fit(x, y, epochs=1, batch_size=33, verbose=0)
+        uneven = "no error"
+    except InvalidValueError as e:
+        uneven = str(e)
+    print(json.dumps({{"uneven": uneven, "devices": distribution_devices("CPU"),
+                      "replicas": scope.num_replicas,
                       "spe": model.steps_per_execution, "one": h1.metrics.loss,
                       "two": h2.metrics.loss, "seen": seen,
                       "eval": list(model >> evaluate(x, y, verbose=0)),
@@ -77,6 +84,7 @@ def test_mirrored_strategy_on_two_logical_cpus_matches_one_device(tmp_path):
     assert len(out["devices"]) == 2 and out["replicas"] == 2
     assert out["spe"] == 1  # one batch per execution under a strategy
     assert out["seen"] == [0, 1, 2] and out["loaded_params"] == 5
+    assert "does not split over the 2 replicas" in out["uneven"]
     assert out["two"] == pytest.approx(out["one"], rel=1e-3)
     assert 0 < out["eval"][0] < out["two"][0]  # evaluate() runs under the strategy too
 
