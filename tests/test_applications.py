@@ -111,3 +111,74 @@ def test_every_application_builds_without_weights(name):
     function = getattr(kerasr, r_name("applications", name))
     model = function(weights=None)
     assert model.count_params() > 0
+
+
+@pytest.fixture
+def weights_server(tmp_path, monkeypatch):
+    """A local HTTP server on 127.0.0.1 standing in for Keras's weights host."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    routes: dict[str, bytes] = {}
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            hits.append(self.path)
+            body = routes.get(self.path)
+            if body is None:
+                self.send_error(404, "Not Found")
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setenv("KERASR_DOWNLOAD_RETRIES", "0")
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", routes, hits
+    httpd.shutdown()
+
+
+# R: conv_base <- application_mobilenet(weights = "imagenet", include_top = FALSE, alpha = 0.25,
+#                                       input_shape = c(128, 128, 3))
+def test_imagenet_weights_download_once_through_kerasr(weights_server, tmp_path, monkeypatch):
+    """weights = "imagenet": the file comes through kerasr's get_file (atomic, verified,
+    cached where Keras caches weights) and is downloaded once."""
+    import importlib
+
+    import h5py
+
+    from kerasr import _keras
+
+    base, routes, hits = weights_server
+    keras = _keras.keras()
+    legacy = importlib.import_module("keras.src.legacy.saving.legacy_h5_format")
+    reference = keras.applications.MobileNet(weights=None, include_top=False, alpha=0.25,
+                                             input_shape=(128, 128, 3))
+    name = "mobilenet_2_5_128_tf_no_top.h5"
+    with h5py.File(tmp_path / name, "w") as handle:
+        legacy.save_weights_to_hdf5_group(handle, reference)
+    routes["/" + name] = (tmp_path / name).read_bytes()
+    mobilenet = importlib.import_module("keras.src.applications.mobilenet")
+    monkeypatch.setattr(mobilenet, "BASE_WEIGHT_PATH", base)
+
+    def build():
+        return application_mobilenet(weights="imagenet", include_top=False, alpha=0.25,
+                                     input_shape=(128, 128, 3))
+
+    model = build()
+    for got, expected in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_array_equal(got, expected)
+    cached = tmp_path / "keras_home" / "models" / name
+    assert cached.exists() and hits == ["/" + name]
+    leftovers = [p.name for p in cached.parent.iterdir() if p.name not in (name, ".locks")]
+    assert not leftovers  # no partial or temporary files
+    build()
+    assert hits == ["/" + name]  # the second build reads the cache
