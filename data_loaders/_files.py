@@ -14,4 +14,5 @@ def shipped_file(name: str) -> Traversable:
     R: ``system.file("extdata", "Boston.csv", package = "kerasr")``
     Python: ``shipped_file("Boston.csv").read_text()``
     """
-    return resources.files("data_loaders").joinpath("files", name)
+    # kerasr.data_loaders when installed (the repository folder is not a top-level package)
+    return resources.files(__package__).joinpath("files", name)

@@ -190,7 +190,7 @@ def _named_metric_functions(model: Any, metrics: Any) -> Any:
         return metrics
     if outputs and all(name in outputs for name, _ in items):
         return metrics  # one metric per model output
-    from .backend import custom_metric
+    from .ops.custom import custom_metric
 
     warn("compile(): a named list of metric functions is deprecated (as in R keras 2); "
          "name each one with custom_metric(name, fn) and pass a list",
