@@ -1,4 +1,4 @@
-"""kerasr's seven labs through the pytest plugin (``--kerasr-fast``) vs their fast mode today.
+"""kerasr's labs through the pytest plugin (``--kerasr-fast``) vs their fast mode today.
 
     python benchmarks/bench_plugin.py               # one round
     python benchmarks/bench_plugin.py --rounds 3    # medians of three rounds
@@ -9,9 +9,9 @@ process, as a course repository runs them now. Plugin: one ``pytest --kerasr-fas
 --kerasr-labs labs/`` in a fresh course folder holding copies of the lab scripts (no
 conftest, nothing kerasr-specific besides the installed plugin). Both see the same offline
 data: MNIST's real test images from ``../shared/data/mnist`` when present (else the MNIST lab
-is left out of both), and the generated Fashion-MNIST and household-power files the lab tests
-use. Wall-clock and CPU seconds (user + system of all child processes) are reported, with the
-ratio plugin / baseline; the goal is under 0.25.
+is left out of both), and the generated Fashion-MNIST, household-power and IMDB files the lab
+tests use. Wall-clock and CPU seconds (user + system of all child processes) are reported,
+with the ratio plugin / baseline; the goal is under 0.25.
 """
 
 from __future__ import annotations
@@ -35,19 +35,24 @@ MNIST = ROOT.parent / "shared" / "data" / "mnist"
 
 def lab_data(base: Path) -> dict[str, str]:
     """Environment pointing the labs at offline data (the lab tests' generators)."""
-    from data_loaders import registry
+    from kerasr.data_loaders import registry
 
     try:
+        from tests import test_labs
         from tests.test_labs import _household_zip, _write_fashion
     except ImportError as exc:
         raise SystemExit(
             f"bench_plugin: needs the data generators of tests/test_labs.py: {exc}") from None
     _write_fashion(base / "fashion")
+    write_imdb = getattr(test_labs, "_write_imdb", None)
+    if write_imdb is not None:
+        write_imdb(base / "imdb")
     cache = base / "cache"
     cache.mkdir()
     entry = registry.get("household_power_consumption.zip")
     (cache / entry.name).write_bytes(_household_zip(entry.size))
     env = {"KERASR_DATA_DIR": str(cache), "KERASR_LAB_FASHION_MNIST_DIR": str(base / "fashion"),
+           "KERASR_LAB_IMDB_DIR": str(base / "imdb"),
            "KERASR_DOWNLOAD_RETRIES": "0", "KERASR_DOWNLOAD_TIMEOUT": "2",
            "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}
     if (MNIST / "t10k-images-idx3-ubyte.gz").is_file():
@@ -110,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-plugin-") as tmp:
         base = Path(tmp)
         env = {**os.environ, **lab_data(base / "data")}
+        # both sides import this checkout (the plugin's runner does the same)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
         if "KERASR_LAB_MNIST_DIR" not in env and "mnist_mlp" in names:
             names.remove("mnist_mlp")
             print("bench_plugin: ../shared/data/mnist absent; mnist_mlp left out of both runs")

@@ -246,6 +246,16 @@ def test_ini_labs_and_kernel_missing_skip(pytester: pytest.Pytester) -> None:
     assert "labs/r_lab.ipynb" in out  # the skip is reported at the lab, not in the plugin
 
 
+@pytest.fixture
+def keras_imported() -> None:
+    """Import Keras in this process first: pytester's in-process runs drop the modules an inner
+    run imports, and TensorFlow cannot be imported twice in one process."""
+    from kerasr import _keras
+
+    _keras.keras()
+
+
+@pytest.mark.usefixtures("keras_imported")
 def test_kerasr_fast_fixture_caps_a_real_fit(pytester: pytest.Pytester) -> None:
     """Hand-written tests: kerasr_fast caps epochs and batches; tiny_data and the
     expectations work on a real fit (in-process, Keras already imported by this suite)."""
@@ -276,6 +286,7 @@ def test_kerasr_fast_fixture_caps_a_real_fit(pytester: pytest.Pytester) -> None:
     assert "tiny_data(): no data set 'bostn'; did you mean `boston`?" in result.stdout.str()
 
 
+@pytest.mark.usefixtures("keras_imported")
 def test_seed_and_fresh_session_before_every_test(pytester: pytest.Pytester) -> None:
     """With the plugin engaged, each test starts from --kerasr-seed and a cleared Keras
     session (layer names restart), so a failure repeats on its own."""
@@ -289,7 +300,7 @@ def test_seed_and_fresh_session_before_every_test(pytester: pytest.Pytester) -> 
         def test_b():
             print("draw", np.random.rand(), layer_dense(units=1).name)
     """)
-    result = pytester.runpytest_inprocess("--kerasr-seed", "3", "-s", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("--kerasr-seed", "3", "-rP", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
     import re
 
@@ -306,11 +317,11 @@ def test_keras_lab_capped_and_summarised(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--kerasr-fast", "--kerasr-labs", "labs", "--kerasr-seed", "1",
                                 "--kerasr-json", str(json_path), "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
-    assert "kerasr labs (caps: 3 epochs x 5 batches, eager, seed 1)" in result.stdout.str()
+    assert "kerasr labs (caps: 3 epochs x 2 batches, eager, seed 1)" in result.stdout.str()
     lab = json.loads(json_path.read_text())["labs"][0]
     assert lab["outcome"] == "passed" and len(lab["fits"]) == 1
     fit = lab["fits"][0]
-    assert fit["epochs"] == 3 and fit["steps"] == 5  # 50 epochs x 100 batches, capped
+    assert fit["epochs"] == 3 and fit["steps"] == 2  # 50 epochs x 100 batches, capped
     assert fit["final"]["loss"] < fit["first_loss"]
     assert set(fit["final"]) == {"loss", "mae", "val_loss", "val_mae"}
 

@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_MAX_EPOCHS", "DEFAULT_MAX_STEPS", "DEFAULT_TIMEOUT", "Settin
 
 #: ``--kerasr-fast``'s caps: epochs per fit, batches per epoch (and per evaluate()).
 DEFAULT_MAX_EPOCHS = 3
-DEFAULT_MAX_STEPS = 5
+DEFAULT_MAX_STEPS = 2
 #: Seconds a lab may run before it is stopped.
 DEFAULT_TIMEOUT = 600.0
 

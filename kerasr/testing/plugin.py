@@ -93,6 +93,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's tmp_path factory exists
 def pytest_configure(config: pytest.Config) -> None:
     settings = read_settings(config)
     if not settings.engaged:
@@ -105,6 +106,16 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["KERAS_BACKEND"] = settings.backend
     if settings.labs:
         _add_lab_paths(config, settings)
+        if _runs_labs_here(config):
+            state.runner()  # Keras imports in the warm runner while pytest collects
+
+
+def _runs_labs_here(config: pytest.Config) -> bool:
+    """False for --collect-only, --help and an xdist controller (its workers run the labs)."""
+    if config.getoption("collectonly", False) or config.getoption("help", False):
+        return False
+    is_worker = hasattr(config, "workerinput")
+    return is_worker or not config.getoption("numprocesses", None)
 
 
 def _add_lab_paths(config: pytest.Config, settings: Settings) -> None:
@@ -136,9 +147,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> LabFile | 
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the warm runner now, so Keras imports while other tests run or collect."""
+    """Start the warm runner (if the labs came from elsewhere than the options), so Keras
+    imports while the other tests run."""
     state = session.config.stash.get(STATE_KEY, None)
-    if state is None or not state.settings.warm:
+    if state is None or not state.settings.warm or not _runs_labs_here(session.config):
         return
     from .labs import LabItem
 
