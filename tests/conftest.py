@@ -63,3 +63,48 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(address, *args, **kwargs)
 
     monkeypatch.setattr(socket, "create_connection", guarded)
+
+
+@pytest.fixture
+def route_server():
+    """A real HTTP server on 127.0.0.1 serving ``routes`` (path -> bytes), 404 otherwise.
+
+    ``server.routes[path] = body`` publishes a file, ``server.url(path)`` is its address and
+    ``server.hits`` lists the paths requested, in order.
+    """
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    routes: dict[str, bytes] = {}
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            body = routes.get(self.path)
+            if body is None:
+                self.send_error(404, "Not Found")
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+
+    class Server:
+        def __init__(self) -> None:
+            self.routes, self.hits = routes, hits
+
+        def url(self, path: str) -> str:
+            return f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+
+    yield Server()
+    httpd.shutdown()
+    httpd.server_close()

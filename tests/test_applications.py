@@ -114,36 +114,11 @@ def test_every_application_builds_without_weights(name):
 
 
 @pytest.fixture
-def weights_server(tmp_path, monkeypatch):
-    """A local HTTP server on 127.0.0.1 standing in for Keras's weights host."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    routes: dict[str, bytes] = {}
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            hits.append(self.path)
-            body = routes.get(self.path)
-            if body is None:
-                self.send_error(404, "Not Found")
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
+def weights_server(route_server, tmp_path, monkeypatch):
+    """The local server standing in for Keras's weights host, and a fresh Keras cache."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.setenv("KERASR_DOWNLOAD_RETRIES", "0")
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", routes, hits
-    httpd.shutdown()
+    return route_server.url("/"), route_server.routes, route_server.hits
 
 
 # R: conv_base <- application_mobilenet(weights = "imagenet", include_top = FALSE, alpha = 0.25,

@@ -7,9 +7,7 @@ import hashlib
 import io
 import os
 import tarfile
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -30,40 +28,8 @@ def _fast_downloads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def server():
-    routes: dict[str, bytes] = {}
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            body = routes.get(self.path)
-            if body is None:
-                self.send_error(404, "Not Found")
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-
-    class Server:
-        def __init__(self) -> None:
-            self.routes, self.hits = routes, hits
-
-        def url(self, path: str) -> str:
-            return f"http://127.0.0.1:{httpd.server_address[1]}{path}"
-
-    yield Server()
-    httpd.shutdown()
-    httpd.server_close()
+def server(route_server):
+    return route_server
 
 
 def _files(folder: Path) -> list[str]:
