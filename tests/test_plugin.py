@@ -406,3 +406,16 @@ def test_docs_list_every_option_and_the_workflow_uses_real_ones(pytester: pytest
     flags = re.findall(r"--kerasr-[a-z-]+", command)
     assert "--kerasr-fast" in flags and "--kerasr-labs" in flags
     assert all(flag in help_text for flag in flags)
+
+
+@pytest.mark.slow
+def test_jax_backend_for_the_labs(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("jax")
+    _lab(pytester, "on_jax.py", KERAS_LAB.format(epochs=3) + textwrap.dedent("""
+        from kerasr import _keras
+        assert _keras.keras().backend.backend() == "jax"
+    """))
+    result = pytester.runpytest("--kerasr-fast", "--kerasr-backend", "jax", "--kerasr-labs",
+                                "labs", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "caps: 3 epochs x 2 batches, backend jax" in result.stdout.str()
