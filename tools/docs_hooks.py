@@ -135,6 +135,14 @@ def api_groups() -> list[Group]:
     def take(module: str) -> list[str]:
         return sorted(by_module.pop(module, []), key=str.lower)
 
+    def take_all(*prefixes: str) -> list[str]:
+        """Every name whose home module is one of ``prefixes`` or inside it."""
+        names: list[str] = []
+        for module in [m for m in by_module if any(
+                m == p or m.startswith(p + ".") for p in prefixes)]:
+            names += by_module.pop(module)
+        return sorted(names, key=str.lower)
+
     groups = [
         Group("models", "Models", "Build Sequential and functional models; inspect, weight and "
               "freeze them. Verbs take the model first, or follow `>>`.",
@@ -184,6 +192,33 @@ def api_groups() -> list[Group]:
         Group("zeallot", "zeallot: unpacking", "R's `%<-%`: `unpack()` takes zeallot's "
               "left-hand side verbatim; Python's own unpacking covers the common case.",
               [("zeallot", take("kerasr.zeallot"))]),
+        Group("applications", "Applications", "Pretrained models with R's arguments; ImageNet "
+              "weights download once through `get_file()`.",
+              [("Applications", take("kerasr.generated.applications"))]),
+        Group("text", "Text preprocessing", "R's tokenizer family (keras-preprocessing's "
+              "algorithm) and sequences. See also [Text](../text.md).",
+              [("Text", take_all("kerasr.preprocessing.text", "kerasr.preprocessing.text_core",
+                                 "kerasr.preprocessing.text_io",
+                                 "kerasr.preprocessing.sequence"))]),
+        Group("images", "Images", "Loading, augmentation generators and downloads. See also "
+              "[Images](../images.md).",
+              [("Images", take_all("kerasr.preprocessing.image",
+                                   "kerasr.preprocessing.image_imagenet",
+                                   "kerasr.preprocessing.image_generators", "kerasr.downloads"))]),
+        Group("ops", "Backend ops", "`op_*` (R keras3) and `k_*` (R keras 2) with 1-based axes, "
+              "activations, custom metrics and layers. See also [Backend ops](../ops.md).",
+              [("op_*", take("kerasr.generated.ops")),
+               ("activation_*", take("kerasr.generated.activations")),
+               ("k_* and custom pieces", take_all("kerasr.ops"))]),
+        Group("runs", "Training runs (tfruns)", "Flags, training and tuning runs, listing and "
+              "reports. See also [Training runs](../runs.md).",
+              [("Runs", take_all("kerasr.runs"))]),
+        Group("distribute", "More than one device", "Keras's distribution engines under R-style "
+              "names. See also [the guide](../distribute.md).",
+              [("Distribution", take("kerasr.distribute"))]),
+        Group("translate", "Translating R code", "`translate_r()` and the `kerasr translate` "
+              "command. See also [Porting a course](../porting-a-course.md).",
+              [("Translator", take_all("kerasr.translate"))]),
     ]
     utilities = [(title, take(module)) for module, title in _UTILITY_MODULES.items()]
     leftovers = sorted((n for ns in by_module.values() for n in ns), key=str.lower)
