@@ -415,7 +415,9 @@ def test_jax_backend_for_the_labs(pytester: pytest.Pytester) -> None:
         from kerasr import _keras
         assert _keras.keras().backend.backend() == "jax"
     """))
-    result = pytester.runpytest("--kerasr-fast", "--kerasr-backend", "jax", "--kerasr-labs",
-                                "labs", "-p", "no:cacheprovider")
+    # a fresh process: the backend is chosen before Keras is first imported, and this test's
+    # own process may already run Keras on TensorFlow
+    result = pytester.runpytest_subprocess("--kerasr-fast", "--kerasr-backend", "jax",
+                                           "--kerasr-labs", "labs", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert "caps: 3 epochs x 2 batches, backend jax" in result.stdout.str()
