@@ -7,6 +7,7 @@ or Chromium (``apt-get install chromium``) is missing; ``.ci/docs`` installs bot
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import importlib.util
 import inspect
@@ -306,24 +307,35 @@ def served_site(built_site):
     server.server_close()
 
 
-def _screenshot(url: str, out: Path, profile: Path) -> str:
-    proc = subprocess.run(
+def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-         "--hide-scrollbars", f"--screenshot={out}", "--window-size=1280,900", url],
+         "--hide-scrollbars", *args],
         capture_output=True, text=True, timeout=180,
     )
+
+
+def _screenshot(url: str, out: Path, profile: Path, size: tuple[int, int] = (1280, 900),
+                *args: str) -> str:
+    proc = _chromium(profile, f"--screenshot={out}", f"--window-size={size[0]},{size[1]}",
+                     *args, url)
     assert out.exists(), f"no screenshot of {url}:\n{proc.stderr[-3000:]}"
     return proc.stdout + proc.stderr
 
 
-def _assert_not_blank(png: Path) -> None:
+def _console_errors(log: str) -> list[str]:
+    return [line for line in log.splitlines() if ":CONSOLE" in line
+            and re.search(r"Uncaught|Error|Failed|404", line)]
+
+
+def _assert_not_blank(png: Path, size: tuple[int, int] = (1280, 900)) -> None:
     from PIL import Image
 
     with Image.open(png) as image:
         rgb = image.convert("RGB")
-        assert rgb.size == (1280, 900)
+        assert rgb.size == size
         colours = rgb.getcolors(maxcolors=1_000_000)
     assert colours is not None
     total = sum(count for count, _ in colours)
@@ -342,7 +354,154 @@ def test_site_opens_in_headless_chromium(served_site, hooks, tmp_path):
     for name, path in [("home", "index.html"), (f"lab-{lab}", f"labs/{lab}.html")]:
         png = out_dir / f"{name}.png"
         log = _screenshot(f"{served_site}/{path}", png, tmp_path / f"profile-{name}")
-        errors = [line for line in log.splitlines() if ":CONSOLE" in line
-                  and re.search(r"Uncaught|Error|Failed|404", line)]
+        errors = _console_errors(log)
         assert not errors, f"console errors on {path}:\n" + "\n".join(errors)
         _assert_not_blank(png)
+
+
+# --------------------------------------------------------------------------- layout at each width
+
+# Pages that must fit the window: nothing cut off, nothing scrolling sideways, at desktop, tablet
+# and phone widths. Headless Chromium will not open a window narrower than 500 px, so each page
+# is loaded in a same-origin iframe of the width under test (its media queries see that width)
+# and a script in the outer page measures the page inside: the document's scrollWidth against
+# its clientWidth, every element in the content that scrolls or clips (overflow other than
+# visible, with scrollWidth > clientWidth: a table or code block wider than its box) and every
+# element whose box runs past the page's edge. --dump-dom prints the outer page with the figures.
+LAYOUT_PAGES = ("getting-started", "translation")
+LAYOUT_WIDTHS = (1280, 768, 390)
+SCREENSHOT_WIDTHS = (1280, 390)
+# where each screenshot looks: the translation page at its first table
+SCREENSHOT_ANCHORS = {"translation": "#functions-the-workshops-use-139"}
+
+_MEASURE_JS = r"""
+function kerasrOverflow(doc) {
+  const win = doc.defaultView, root = doc.documentElement, width = root.clientWidth;
+  const name = (el) => el.tagName.toLowerCase() + (typeof el.className === "string"
+    && el.className.trim() ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  const text = (el) => JSON.stringify(el.textContent.trim().replace(/\s+/g, " ").slice(0, 50));
+  const problems = [];
+  for (const el of doc.querySelectorAll(".md-content *")) {
+    const box = el.getBoundingClientRect();
+    if (!box.width && !box.height) continue;  // not shown
+    if (!el.children.length && !el.textContent.trim()) continue;  // spaces hang at a line wrap
+    if (win.getComputedStyle(el).overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(`${name(el)} scrolls or clips sideways: ${el.scrollWidth} px of content in `
+                    + `${el.clientWidth} px: ${text(el)}`);
+    } else if (box.left < -1 || box.right > width + 1) {
+      problems.push(`${name(el)} runs past the page: ${Math.round(box.left)} to `
+                    + `${Math.round(box.right)} px of ${width} px: ${text(el)}`);
+    }
+  }
+  const wrapped = [];  // code blocks showing more lines than they have: long lines wrap
+  for (const code of doc.querySelectorAll(".md-content pre > code")) {
+    const style = win.getComputedStyle(code);
+    const inner = code.clientHeight - parseFloat(style.paddingTop)
+                  - parseFloat(style.paddingBottom);
+    const shown = Math.round(inner / parseFloat(style.lineHeight));
+    const lines = code.textContent.replace(/\n$/, "").split("\n");
+    if (shown > lines.length) {
+      const longest = lines.reduce((a, b) => (b.length > a.length ? b : a));
+      wrapped.push(`${lines.length} lines shown on ${shown}: ${JSON.stringify(longest)}`);
+    }
+  }
+  const count = (selector) => doc.querySelectorAll(".md-content " + selector).length;
+  const cards = Array.from(doc.querySelectorAll(".md-content table tbody tr:first-child"))
+    .filter((row) => win.getComputedStyle(row).display === "block").length;
+  return {width: win.innerWidth, scrollWidth: root.scrollWidth, clientWidth: width,
+          tables: count("table"), cards: cards, code_blocks: count("pre"),
+          problems: problems.length, first: problems.slice(0, 12), wrapped_code: wrapped};
+}
+"""
+
+
+def _layout_harness(cases: list[tuple[str, int]]) -> str:
+    frames = "".join(
+        f'<iframe data-case="{page}@{width}" src="{page}.html" '
+        f'style="border:0;display:block;width:{width}px;height:900px"></iframe>'
+        for page, width in cases)
+    return f"""<!doctype html><html><body style="margin:0">{frames}<pre id="result"></pre>
+<script>{_MEASURE_JS}
+const results = {{}};
+let pending = {len(cases)};
+for (const frame of document.querySelectorAll("iframe")) {{
+  frame.addEventListener("load", () => setTimeout(() => {{
+    results[frame.dataset.case] = kerasrOverflow(frame.contentDocument);
+    if (--pending === 0) document.getElementById("result").textContent = JSON.stringify(results);
+  }}, 300));
+}}
+</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def layout(built_site, served_site, tmp_path_factory):
+    """The overflow figures of each LAYOUT_PAGES page at each LAYOUT_WIDTHS width (one run)."""
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    cases = [(page, width) for page in LAYOUT_PAGES for width in LAYOUT_WIDTHS]
+    (built_site / "_layout.html").write_text(_layout_harness(cases), encoding="utf-8")
+    start = time.monotonic()
+    proc = _chromium(tmp_path_factory.mktemp("profile-layout"), "--window-size=1280,900",
+                     "--virtual-time-budget=10000", "--dump-dom", f"{served_site}/_layout.html")
+    print(f"layout of {len(cases)} page widths: {time.monotonic() - start:.1f} s")
+    found = re.search(r'<pre id="result">(.+?)</pre>', proc.stdout, re.S)
+    assert found, f"the layout script wrote no figures:\n{proc.stderr[-3000:]}"
+    errors = _console_errors(proc.stderr)
+    assert not errors, "console errors:\n" + "\n".join(errors)
+    figures = json.loads(html.unescape(found.group(1)))
+    for case, f in sorted(figures.items()):
+        print(f"{case}: document scrollWidth {f['scrollWidth']} / clientWidth {f['clientWidth']}"
+              f", {f['problems']} elements overflowing, {len(f['wrapped_code'])} of "
+              f"{f['code_blocks']} code blocks wrap, {f['cards']} of {f['tables']} tables as cards")
+    return figures
+
+
+@pytest.mark.parametrize("width", LAYOUT_WIDTHS)
+@pytest.mark.parametrize("page", LAYOUT_PAGES)
+def test_page_fits_the_window_without_sideways_scrolling(layout, page, width):
+    figures = layout[f"{page}@{width}"]
+    assert figures["width"] == width  # the iframe really is that wide
+    if page == "getting-started":
+        assert figures["code_blocks"] >= 5 and figures["tables"] >= 2, figures
+    else:
+        assert figures["tables"] >= 4, figures
+    assert figures["scrollWidth"] <= figures["clientWidth"], (
+        f"{page}.html at {width} px scrolls sideways: {figures}")
+    assert figures["problems"] == 0, (
+        f"{page}.html at {width} px: {figures['problems']} elements wider than their box or the "
+        "page, the first:\n" + "\n".join(figures["first"]))
+    if width >= 1280:  # at desktop width every code line fits on one line (narrower: wraps)
+        assert not figures["wrapped_code"], (
+            f"{page}.html at {width} px: code blocks wrap:\n" + "\n".join(figures["wrapped_code"]))
+    # phone: tables of three or more columns show one card per row (javascripts/tables.js)
+    if width < 720:
+        assert figures["cards"] >= (4 if page == "translation" else 1), figures
+    else:
+        assert figures["cards"] == 0, figures
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("width", SCREENSHOT_WIDTHS)
+@pytest.mark.parametrize("page", LAYOUT_PAGES)
+def test_screenshot_at_desktop_and_phone_width(served_site, built_site, tmp_path, page, width):
+    """PNGs to look at (kept in $KERASR_DOCS_SCREENSHOTS): the page in an iframe that wide."""
+    from PIL import Image
+
+    keep = os.environ.get("KERASR_DOCS_SCREENSHOTS")
+    out_dir = Path(keep) if keep else tmp_path
+    out_dir.mkdir(parents=True, exist_ok=True)
+    harness = f"_shot-{page}-{width}.html"
+    (built_site / harness).write_text(
+        f'<!doctype html><html><body style="margin:0"><iframe '
+        f'src="{page}.html{SCREENSHOT_ANCHORS.get(page, "")}" '
+        f'style="border:0;display:block;width:{width}px;height:900px"></iframe></body></html>',
+        encoding="utf-8")
+    png = out_dir / f"{page}-{width}.png"
+    window = (max(width, 500), 900)  # headless Chromium's narrowest window is 500 px
+    # the virtual time lets the header's title transition finish before the shot
+    log = _screenshot(f"{served_site}/{harness}", png, tmp_path / "profile", window,
+                      "--virtual-time-budget=2000")
+    assert not _console_errors(log), log
+    with Image.open(png) as image:
+        image.crop((0, 0, width, 900)).save(png)
+    _assert_not_blank(png, (width, 900))
