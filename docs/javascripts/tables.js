@@ -1,16 +1,32 @@
 /* kerasr docs: readable tables at every width (with extra.css).
-   - Code in a table may break after `.`, `_`, `$` and `(`, and between the words of a
-     CamelCase name (a <wbr>, which copies as nothing), so a narrow column breaks
-     `keras.layers.Dense()` between its parts, not inside a word.
+   - Table cells get break opportunities (<wbr>, which copies as nothing): code may break after
+     `.`, `_`, `$`, `(`, `/`, `+` and `-`, between the words of a CamelCase name, and every 16
+     characters of a run that still has none (a SHA-256 digest); prose keeps its spaces, and
+     only a long run without one (a URL) gets the code's breaks. So a narrow column breaks
+     `keras.layers.Dense()` between its parts, not inside a word, and no table is wider than
+     the page.
    - At phone width a table of three or more columns is shown as one card per row, each value
      under its column's name: this copies the names from the header into data-label attributes.
-   Without JavaScript the tables stay tables; their code breaks anywhere to fit the page. */
-function kerasrBreakCode(code) {
-  const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+   Without JavaScript the tables stay tables, and their cells break anywhere to fit the page. */
+const KERASR_BREAK_AFTER = /(?<=[._$(/+-])(?=\w)|(?<=[a-z])(?=[A-Z])/;
+const KERASR_LONG_RUN = /\S{21,}/g;
+
+function kerasrCodePieces(value) {
+  return value.split(KERASR_BREAK_AFTER).flatMap((part) => part
+    .replace(KERASR_LONG_RUN, (run) => run.match(/.{1,16}/g).join("\0")).split("\0"));
+}
+
+function kerasrTextPieces(value) {
+  return value.replace(KERASR_LONG_RUN, (run) => kerasrCodePieces(run).join("\0")).split("\0");
+}
+
+function kerasrBreakCell(cell) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
   const texts = [];
   while (walker.nextNode()) texts.push(walker.currentNode);
   for (const text of texts) {
-    const parts = text.nodeValue.split(/(?<=[._$(])(?=\w)|(?<=[a-z])(?=[A-Z])/);
+    const split = text.parentElement.closest("code") ? kerasrCodePieces : kerasrTextPieces;
+    const parts = split(text.nodeValue);
     if (parts.length < 2) continue;
     const pieces = document.createDocumentFragment();
     parts.forEach((part, i) => {
@@ -24,7 +40,7 @@ function kerasrBreakCode(code) {
 function kerasrTables() {
   for (const table of document.querySelectorAll(".md-typeset table:not([class])")) {
     if (table.hasAttribute("data-kerasr")) continue;
-    table.querySelectorAll("code").forEach(kerasrBreakCode);
+    table.querySelectorAll("td").forEach(kerasrBreakCell);
     const names = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
     if (names.length >= 3) {
       for (const row of table.querySelectorAll("tbody tr")) {
