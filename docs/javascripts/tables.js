@@ -37,6 +37,27 @@ function kerasrBreakCell(cell) {
   }
 }
 
+// the width of the label column of a table's cards, in em: the widest name in bold, where a
+// name longer than 6.5em counts its longest word (it breaks between words: "environment /
+// variable"), never inside a word
+function kerasrLabelWidth(table, names) {
+  const probe = document.createElement("span");
+  probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap;font-weight:700";
+  table.parentElement.append(probe);
+  const size = parseFloat(getComputedStyle(probe).fontSize);
+  const width = (text) => {
+    probe.textContent = text;
+    return probe.getBoundingClientRect().width / size;
+  };
+  let widest = 0;
+  for (const name of names) {
+    const whole = width(name);
+    widest = Math.max(widest, whole <= 6.5 ? whole : Math.max(...name.split(/\s+/).map(width)));
+  }
+  probe.remove();
+  return Math.min(Math.max(widest + 0.1, 3), 9);
+}
+
 function kerasrTables() {
   for (const table of document.querySelectorAll(".md-typeset table:not([class])")) {
     if (table.hasAttribute("data-kerasr")) continue;
@@ -49,6 +70,7 @@ function kerasrTables() {
         });
       }
       table.setAttribute("data-cards", "");
+      table.style.setProperty("--kerasr-label", `${kerasrLabelWidth(table, names).toFixed(2)}em`);
     }
     table.setAttribute("data-kerasr", "");
   }
