@@ -501,6 +501,8 @@ from .zeallot import (
     unpack,
 )
 from .distribute import (
+    DistributionScope,
+    WorkerFailedError,
     distribute_data_parallel,
     distribute_multi_worker,
     distribution_devices,
@@ -1143,6 +1145,7 @@ from ._version import __version__
 __all__ = [
     "ArgumentError",
     "Deferred",
+    "DistributionScope",
     "Flags",
     "GraphModeError",
     "InvalidValueError",
@@ -1161,6 +1164,7 @@ __all__ = [
     "UnpackPatternError",
     "UnpackSyntaxError",
     "UnpackValueCountError",
+    "WorkerFailedError",
     "activation_celu",
     "activation_elu",
     "activation_exponential",

@@ -18,7 +18,8 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 __all__: list[str] = []  # internal helpers, not re-exported at the top level
@@ -86,6 +87,44 @@ def write_error(error: OSError, target: PathLike, function: str, existed: bool) 
     )
 
 
+def _always() -> bool:
+    return True
+
+
+_is_writer: Callable[[], bool] = _always
+
+
+def set_writer(is_writer: Callable[[], bool]) -> None:
+    """Decide which process writes files: in a multi-worker fit only the chief does.
+
+    ``distribute_multi_worker()`` calls it; in the other processes every write still runs
+    (the engines' collective steps must match) but lands in a scratch folder, deleted after.
+
+    R: (TensorFlow's rule: only the chief writes checkpoints)
+    Python: ``set_writer(lambda: scope.is_chief)``
+    """
+    global _is_writer
+    _is_writer = is_writer
+
+
+def is_writer() -> bool:
+    """True in the process whose writes reach the disk (always, outside a multi-worker fit).
+
+    R: ``tf$distribute$get_strategy()$cluster_resolver$task_id == 0``
+    Python: ``is_writer()``
+    """
+    return bool(_is_writer())
+
+
+@contextlib.contextmanager
+def _scratch_path(filepath: PathLike, suffix: str) -> Iterator[str]:
+    scratch = tempfile.mkdtemp(prefix="kerasr-not-chief-")
+    try:
+        yield os.path.join(scratch, f"{Path(os.fspath(filepath)).name}.tmp{suffix}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
@@ -107,7 +146,14 @@ def atomic_path(filepath: PathLike, function: str, suffix: str = "") -> Iterator
 
     R: ``save_model(model, "m.keras")``  # writes m.keras in place
     Python: ``with atomic_path("m.keras", "save_model", ".keras") as tmp: model.save(tmp)``
+
+    In a multi-worker fit's other processes (not the chief, see :func:`set_writer`) the
+    block writes to a scratch folder that is deleted afterwards: only the chief writes.
     """
+    if not is_writer():
+        with _scratch_path(filepath, suffix) as scratch:
+            yield scratch
+        return
     target = _target(filepath)
     folder = target.parent if str(target.parent) else Path(".")
     existed = target.exists()

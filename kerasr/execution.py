@@ -126,7 +126,7 @@ def use_steps_per_execution(model: Any, callbacks: Iterable[Any], phases: Iterab
     if not getattr(model, _AUTO_FLAG, False):
         return
     phases = tuple(phases)
-    from .distribute import in_distribution  # under a strategy: one batch per execution
+    from .distribute.scopes import in_distribution  # under a strategy: one batch per execution
 
     one_at_a_time = (getattr(model, "run_eagerly", False) or needs_every_batch(callbacks, phases)
                      or in_distribution(model))

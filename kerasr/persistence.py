@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import _keras, model_files
+from . import _keras, atomic, model_files
 from .atomic import write_error
 from .errors import InvalidValueError
 from .execution import mark_auto
@@ -48,8 +48,13 @@ PathLike = str | os.PathLike
 
 
 def _check_target(filepath: PathLike, overwrite: bool, function: str) -> Path:
-    """Refuse an existing file without ``overwrite`` and a missing folder, before any work."""
+    """Refuse an existing file without ``overwrite`` and a missing folder, before any work.
+
+    In a multi-worker fit's other processes nothing is written, so nothing is checked.
+    """
     target = Path(os.fspath(filepath))
+    if not atomic.is_writer():
+        return target
     if target.is_dir():
         raise InvalidValueError(
             f"{function}(): '{target}' is a folder; give a file name inside it, e.g. "
@@ -255,6 +260,9 @@ def save_model_tf(object: Any, filepath: PathLike, overwrite: bool = True,
     Python: ``save_model_tf(model, "pima_model")``
     """
     directory = Path(filepath)
+    if not atomic.is_writer():  # a multi-worker fit's other process: the save goes nowhere
+        model_files.write_model_file(object, directory / "model.keras", "save_model_tf")
+        return object
     if directory.exists() and not directory.is_dir():
         raise InvalidValueError(f"save_model_tf(): '{directory}' exists and is not a directory")
     if directory.exists() and not overwrite:

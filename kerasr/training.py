@@ -25,7 +25,14 @@ from .data_checks import (
     check_rows,
 )
 from .display import in_notebook
-from .distribute import check_batch_size, check_model_scope
+from .distribute.multi_worker import worker_failures
+from .distribute.scopes import (
+    check_batch_size,
+    check_model_scope,
+    local_prediction,
+    model_distribution,
+    remember_distribution,
+)
 from .errors import InvalidValueError, KerasrDeprecationWarning, did_you_mean, warn
 from .execution import (
     check_steps_per_execution,
@@ -176,6 +183,7 @@ def compile(
         auto_scale_loss=auto_scale_loss,
     )
     mark_auto(object, auto_steps)
+    remember_distribution(object)
     return object
 
 
@@ -350,24 +358,25 @@ def fit(
                             (steps_per_epoch, validation_steps))
     cbs += progress_callbacks(verbose_level)
     try:
-        object.fit(
-            x=x,
-            y=y,
-            batch_size=batch_size,
-            epochs=epochs,
-            verbose=verbose_level,
-            callbacks=cbs,
-            validation_split=validation_split,
-            validation_data=_validation_data(validation_data),
-            shuffle=shuffle and not is_generator(x),
-            class_weight=class_weight,
-            sample_weight=sample_weight,
-            initial_epoch=int(initial_epoch),
-            steps_per_epoch=steps_per_epoch,
-            validation_steps=validation_steps,
-            validation_batch_size=validation_batch_size,
-            validation_freq=validation_freq,
-        )
+        with worker_failures("fit"), model_distribution(object):
+            object.fit(
+                x=x,
+                y=y,
+                batch_size=batch_size,
+                epochs=epochs,
+                verbose=verbose_level,
+                callbacks=cbs,
+                validation_split=validation_split,
+                validation_data=_validation_data(validation_data),
+                shuffle=shuffle and not is_generator(x),
+                class_weight=class_weight,
+                sample_weight=sample_weight,
+                initial_epoch=int(initial_epoch),
+                steps_per_epoch=steps_per_epoch,
+                validation_steps=validation_steps,
+                validation_batch_size=validation_batch_size,
+                validation_freq=validation_freq,
+            )
     except KeyboardInterrupt:
         if live is not None:
             live.on_train_end()  # Keras skips on_train_end when interrupted: draw the last frame
@@ -462,11 +471,11 @@ def evaluate(
     steps = _caps.eval_steps(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("test",), (steps,))
     verbose_level = resolve_verbose(verbose)
-    result = object.evaluate(
-        x=x, y=y, batch_size=batch_size, verbose=verbose_level,
-        sample_weight=sample_weight, steps=steps, callbacks=cbs + progress_callbacks(verbose_level),
-        return_dict=True,
-    )
+    with worker_failures("evaluate"), model_distribution(object):
+        result = object.evaluate(
+            x=x, y=y, batch_size=batch_size, verbose=verbose_level, sample_weight=sample_weight,
+            steps=steps, callbacks=cbs + progress_callbacks(verbose_level), return_dict=True,
+        )
     scores = NamedList({name: float(np.asarray(result[name]))
                         for name in r_metric_order(result, object)})
     from .runs import tracking  # inside training_run(): evaluation.json
@@ -503,10 +512,11 @@ def predict(
     batch_size = _caps.predict_batch_size(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("predict",), (steps,))
     verbose_level = resolve_verbose(verbose)
-    return object.predict(
-        x, batch_size=batch_size, verbose=verbose_level, steps=steps,
-        callbacks=cbs + progress_callbacks(verbose_level),
-    )
+    with worker_failures("predict"), local_prediction():
+        return object.predict(
+            x, batch_size=batch_size, verbose=verbose_level, steps=steps,
+            callbacks=cbs + progress_callbacks(verbose_level),
+        )
 
 
 @verb(MODEL, data_first=True)

@@ -219,7 +219,8 @@ HAND_WRITTEN: dict[str, tuple[str, str]] = {
         "`tf.distribute.MirroredStrategy()` / `keras.distribution.DataParallel()`"),
     "distribute_multi_worker": (
         "with(tf$distribute$MultiWorkerMirroredStrategy()$scope(), ...)",
-        "`keras.distribution.DataParallel()` after `keras.distribution.initialize()` (JAX)"),
+        "`tf.distribute.MultiWorkerMirroredStrategy()` / `keras.distribution.initialize()` + "
+        "`DataParallel()`"),
     "distribution_devices": ("tf$config$list_logical_devices()",
                              "keras.distribution.list_devices()"),
     "in_distribution": ("tf$distribute$has_strategy()",
@@ -287,8 +288,9 @@ NOTES = {
     "layer_activation_thresholded_relu": "Keras 3 removed ThresholdedReLU; ReLU keeps `x` "
                                          "where `x == theta`",
     "distribute_data_parallel": "TensorFlow: MirroredStrategy; JAX: DataParallel",
-    "distribute_multi_worker": "JAX only: Keras 3 cannot fit under TensorFlow's "
-                               "MultiWorkerMirroredStrategy",
+    "distribute_multi_worker": "the cluster from TF_CONFIG on both backends; on TensorFlow "
+                               "kerasr fixes Keras 3's fit() under the strategy "
+                               "(keras-team/keras#20585)",
     "with_custom_object_scope": "Python: a `with` block",
     "create_layer": "R keras 2's way to wrap a custom layer class",
     "get_file": "kerasr's data sets download through `data_loaders`",

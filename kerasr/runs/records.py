@@ -14,12 +14,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .. import atomic
+
 __all__: list[str] = []
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder + os.replace)."""
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder + os.replace).
+
+    In a multi-worker fit only the chief writes run records (see ``atomic.is_writer``).
+    """
     path = Path(path)
+    if not atomic.is_writer():
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
