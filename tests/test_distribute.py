@@ -352,3 +352,27 @@ def test_multi_worker_timeout_must_be_positive_seconds(timeout):
 
     with pytest.raises(InvalidValueError, match="`timeout` must be a positive number"):
         distribute_multi_worker(job_addresses=["127.0.0.1:1"], process_id=0, timeout=timeout)
+
+
+def test_only_the_chief_keeps_a_run_record(tmp_path):
+    (tmp_path / "train.py").write_text("print('trained')\n")
+    code = f"""
+    import json, os
+    os.chdir({str(tmp_path)!r})
+    from kerasr import training_run
+    cluster = {{"worker": ["127.0.0.1:1", "127.0.0.1:2"]}}
+    os.environ["TF_CONFIG"] = json.dumps({{"cluster": cluster,
+                                          "task": {{"type": "worker", "index": 1}}}})
+    other = training_run("train.py", view=False, echo=False)
+    after_other = sorted(os.listdir("."))
+    os.environ["TF_CONFIG"] = json.dumps({{"cluster": cluster,
+                                          "task": {{"type": "worker", "index": 0}}}})
+    chief = training_run("train.py", view=False, echo=False)
+    print(json.dumps({{"after_other": after_other, "runs": os.listdir("runs"),
+                      "other_completed": bool(other["completed"][0]),
+                      "chief_completed": bool(chief["completed"][0])}}))
+    """
+    out = run(code)
+    assert out["after_other"] == ["train.py"]  # worker 1 ran the script but kept nothing
+    assert out["other_completed"] and out["chief_completed"]
+    assert len(out["runs"]) == 1  # the chief's run

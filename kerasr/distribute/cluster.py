@@ -151,3 +151,20 @@ def cluster_from_arguments(job_addresses: Sequence[str] | str | None,
     if len(addresses) < count:  # only the coordinator's address: enough for JAX
         addresses = addresses + [""] * (count - 1)
     return Cluster(tuple(addresses), process_id, "the arguments")
+
+
+def chief_by_environment() -> bool:
+    """False in a process that the environment names as a multi-worker fit's non-chief
+    (``TF_CONFIG``'s task, or ``KERAS_DISTRIBUTION_PROCESS_ID``); True otherwise.
+
+    R: ``jsonlite::fromJSON(Sys.getenv("TF_CONFIG"))$task$index == 0``
+    Python: ``chief_by_environment()``
+    """
+    try:
+        cluster = cluster_from_environment()
+    except InvalidValueError:
+        return True  # distribute_multi_worker() reports it when the script gets there
+    if cluster is not None:
+        return cluster.process_id == 0
+    process = os.environ.get("KERAS_DISTRIBUTION_PROCESS_ID", "").strip()
+    return not process.isdigit() or int(process) == 0

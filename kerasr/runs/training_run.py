@@ -13,12 +13,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..distribute.cluster import chief_by_environment
 from ..errors import ArgumentError, InvalidValueError, KerasrError
 from . import records
 from .flags import RUN_FLAGS_ENV, RUN_FLAGS_FILE_ENV, check_declared, coerce, script_flags
@@ -45,7 +47,7 @@ class RunFailedError(KerasrError, RuntimeError):
     Python: ``try: training_run("train.py")`` / ``except RunFailedError as e: e.run_dir``
     """
 
-    def __init__(self, message: str, run_dir: str) -> None:
+    def __init__(self, message: str, run_dir: str | None) -> None:
         super().__init__(message)
         self.run_dir = run_dir
 
@@ -250,6 +252,26 @@ def make_spec(script: Path, flags: Any, runs_dir: Any, run_dir: Any, context: st
     return spec
 
 
+def _run_without_record(script: Path, flags: Any, context: str, config: Any,
+                        properties: Any, echo: bool) -> Any:
+    """Run the script in a scratch run folder that is deleted afterwards (the chief's run,
+    on another process, holds the record)."""
+    from .listing import load_runs
+
+    with tempfile.TemporaryDirectory(prefix="kerasr-worker-run-") as scratch:
+        spec = make_spec(script, flags, scratch, None, context, config, properties, echo,
+                         "training_run")
+        result = execute_run(spec)
+        if not result["completed"]:
+            raise RunFailedError(
+                f"training_run(): the script '{script.name}' failed in this worker: "
+                f"{result['message']} (this worker keeps no run record; its output is above)",
+                None)
+        print("\nRun completed (a worker other than the chief: only the chief keeps the run "
+              "record)\n")
+        return load_runs([result["run_dir"]])
+
+
 def training_run(file: str | os.PathLike[str] | None = "train.py", context: str = "local",
                  config: str | None = None, flags: Any = None, properties: Any = None,
                  run_dir: str | os.PathLike[str] | None = None, echo: bool = True,
@@ -270,6 +292,8 @@ def training_run(file: str | os.PathLike[str] | None = "train.py", context: str 
 
     script = resolve_script(file, "training_run")
     runs_dir = runs_dir if runs_dir is not None else runs_dir_option()
+    if not chief_by_environment():  # a multi-worker fit's other process: only the chief
+        return _run_without_record(script, flags, context, config, properties, echo)
     spec = make_spec(script, flags, runs_dir, run_dir, context, config, properties, echo,
                      "training_run")
     result = execute_run(spec)
