@@ -25,6 +25,8 @@ therefore left out of that warning (:class:`KerasTraceWarningFilter`); a user's 
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
+import importlib.util
 import logging
 import os
 import re
@@ -118,6 +120,38 @@ def _quiet_trace_warnings() -> None:
         logger.addFilter(KerasTraceWarningFilter())
 
 
+class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
+    """On the JAX or torch backend Keras imports TensorFlow later, on its own (``tf.data``
+    for a callback or a data set): that first import runs quieted too."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "tensorflow":
+            return None
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)  # once: the real finders take it from here
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        real = spec.loader
+
+        class QuietLoader(importlib.abc.Loader):
+            def create_module(self, spec: Any) -> Any:
+                return real.create_module(spec)
+
+            def exec_module(self, module: ModuleType) -> None:
+                with _quiet_tensorflow_start():
+                    real.exec_module(module)
+
+        spec.loader = QuietLoader()
+        return spec
+
+
+def _quiet_later_tensorflow_import() -> None:
+    if "tensorflow" not in sys.modules and not any(
+            isinstance(f, _QuietTensorFlowImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietTensorFlowImport())
+
+
 def keras() -> ModuleType:
     """Import Keras on first use and return the module."""
     global _keras
@@ -129,6 +163,7 @@ def keras() -> ModuleType:
                 import keras as _k
         if not tf_log_shown():
             _quiet_trace_warnings()
+            _quiet_later_tensorflow_import()
 
         _keras = _k
         for hook in list(_HOOKS):

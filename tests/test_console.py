@@ -120,3 +120,28 @@ def test_a_loop_of_models_prints_no_tensorflow_lines() -> None:
     assert "triggered tf.function retracing" in loud.stderr  # the cause is still there
     if platform.machine() in ("x86_64", "AMD64"):  # TensorFlow's oneDNN builds
         assert "oneDNN custom operations" in loud.stderr
+
+
+def test_tensorflow_imported_later_by_keras_on_jax_is_quiet_too() -> None:
+    """On JAX, Keras imports TensorFlow only when it needs ``tf.data`` (here: for the
+    checkpoint callback's file saving), long after kerasr loaded Keras."""
+    pytest.importorskip("jax")
+    code = (
+        "import sys, numpy as np\n"
+        "from kerasr import *\n"
+        "m = keras_model_sequential() >> layer_dense(units=1, input_shape=3)\n"
+        "m >> compile(optimizer='sgd', loss='mse')\n"
+        "print('tf before fit:', 'tensorflow' in sys.modules)\n"
+        "import tempfile, os\n"
+        "ck = os.path.join(tempfile.mkdtemp(), 'ck.keras')\n"
+        "m >> fit(np.ones((8, 3)), np.ones(8), epochs=1, verbose=0,\n"
+        "         callbacks=[callback_model_checkpoint(ck)])\n"
+        "print('tf after fit:', 'tensorflow' in sys.modules)\n"
+    )
+    quiet = _child(code, KERAS_BACKEND="jax")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "tf before fit: False" in quiet.stdout and "tf after fit: True" in quiet.stdout
+    assert "oneDNN" not in quiet.stderr and "absl::InitializeLog" not in quiet.stderr
+    loud = _child(code, KERAS_BACKEND="jax", KERASR_TF_LOG="1")
+    assert "tf after fit: True" in loud.stdout
+    assert "oneDNN" in loud.stderr or "absl::InitializeLog" in loud.stderr  # the switch works
