@@ -171,3 +171,18 @@ show(fig, "decision_boundaries.png")
 
 # %%
 write_results(results)
+
+# %% [markdown]
+# ## Full mode next to the workshop
+#
+# Measured with kerasr (Keras 3.15, TensorFlow 2.21, CPU; 44 seconds on 2 shared cores).
+# The workshop that teaches perceptrons (Lennon's EC524 lab 005) explains AND, OR and XOR
+# on its slides but trains no network on them, so it reports no figure to compare with;
+# what the theory says a correct translation must show is in the middle column.
+#
+# | figure | workshop (R) | this lab, full mode |
+# |---|---:|---:|
+# | one unit: AND / OR accuracy | not reported (1.00 expected) | 1.00 / 1.00 |
+# | one unit: XOR accuracy | not reported (at most 0.75) | 0.50 |
+# | hidden layer: AND / OR / XOR accuracy | not reported (1.00 expected) | 1.00 / 1.00 / 1.00 |
+# | AND unit: weights, bias | not reported (`w1 + w2 + b > 0 > w1 + b, w2 + b`) | 6.75, 6.73; −10.13 |
