@@ -159,11 +159,7 @@ show(fig, "kfold_mae.png")
 # The curve flattens after about 80 epochs, so the final model trains on all 404 rows for
 # 80 epochs with batch size 16, and is evaluated once on the test set.
 #
-# Full mode, measured with kerasr (Keras 3.15, TensorFlow 2.21, CPU): the final model's test
-# MAE is 2.98 with this lab's seed 42, and 2.61, 2.72 and 2.63 with seeds 0, 1 and 2 (mean
-# over the four seeds 2.74; test MSE 15.8 to 20.0). The workshop reports 2.68 (MSE 18.1)
-# from one unseeded run: the difference is the seed, not the model, and no setting was
-# changed to chase it.
+# The full-mode figures, next to the workshop's, are in the table at the end of the lab.
 #
 # ```r
 # model <- build_model()
@@ -196,3 +192,27 @@ show(fig, "predicted_vs_actual.png")
 
 # %%
 write_results(results)
+
+# %% [markdown]
+# ## Full mode next to the workshop
+#
+# Measured with kerasr (Keras 3.15, TensorFlow 2.21, CPU; the lab takes about 2 minutes on
+# 2 shared cores), next to the workshop (Deep Learning with R 3.6, as assigned in
+# Dozmorov's course; J.J. Allaire's render):
+#
+# | figure | workshop (R) | this lab, full mode |
+# |---|---:|---:|
+# | 4-fold CV: validation MAE per fold | 2.06, 2.16, 2.86, 2.38 | 1.86, 2.32, 2.63, 2.31 |
+# | 4-fold CV: mean validation MAE | 2.36 | 2.28 |
+# | final model: test MAE | 2.68 | 2.98 (seed 42); 2.61, 2.72, 2.63 (seeds 0, 1, 2); mean 2.74 |
+# | final model: test MSE | 18.1 | 19.9 (seed 42); 15.8 to 20.0 over the four seeds |
+# | predicting the training mean: test MAE | 6.53 (recomputed in R) | 6.53 |
+# | linear regression: test MAE | 3.46 (recomputed in R) | 3.46 |
+#
+# The data, split and scaling are the workshop's exactly (the baselines agree to the
+# cent), and so is the final model's recipe (64-64-1, RMSprop, 80 epochs, batch 16). The
+# test MAE moves by 0.4 with nothing but the seed: the workshop's 2.68 is one unseeded run,
+# this lab's seed 42 happens to land at the high end, and the mean over four seeds is 2.74,
+# so no setting was changed to chase the workshop's number. The cross-validation trains in
+# batches of 16 instead of the workshop's batches of 1 (about 16 times fewer steps, minutes
+# saved), which is why its fold MAEs differ; they agree in size and their mean is close.
