@@ -42,7 +42,7 @@ FIGURES = {
                    "early_stopping_history.png", "relu_output.png"],
     "perceptrons": ["decision_boundaries.png"],
     "boston": ["kfold_mae.png", "history.png", "predicted_vs_actual.png"],
-    "kyphosis": ["roc_curves.png", "functional_history.png"],
+    "kyphosis": ["roc_curves.png", "functional_history.png", "auc_by_split.png"],
     "mnist_mlp": ["mnist_history.png", "mnist_confusion.png", "mnist_misclassified.png",
                   "fashion_history.png", "fashion_confusion.png", "fashion_misclassified.png"],
     "fashion_cnn": ["history.png", "per_class_accuracy.png"],
@@ -204,6 +204,13 @@ def check_results(name: str, out: Path) -> dict:
         for key in ("nn_auc", "functional_auc"):
             assert 0.5 <= r[key] <= 1, key
         assert r["nn_rows_sum_to_one"] is True
+        assert r["glm_auc"] == pytest.approx(0.882, abs=0.005)  # split 5; glm ignores fast mode
+        assert r["n_splits"] == 2
+        for key in ("glm", "nn", "functional"):
+            by_split = r[f"{key}_auc_by_split"]
+            assert len(by_split) == 2 and all(0 <= v <= 1 for v in by_split), key
+            assert r[f"{key}_auc_mean"] == pytest.approx(np.mean(by_split)), key
+        assert r["glm_auc_by_split"] == pytest.approx([0.779, 0.647], abs=0.005)
     elif name == "mnist_mlp":
         assert r["mnist_n_train"] == 8000 and r["mnist_n_test"] == 2000
         assert r["mnist_test_accuracy"] > 0.90
@@ -479,3 +486,25 @@ def test_lab_runs_through_the_pytest_plugin(lab_data: dict[str, str], tmp_path: 
     assert 0.6 <= results["glm_auc"] <= 1 and results["nn_rows_sum_to_one"] is True
     for figure in FIGURES["kyphosis"]:
         assert (out / figure).read_bytes().startswith(b"\x89PNG"), figure
+
+
+@pytest.mark.slow
+def test_kyphosis_full_mode_reaches_the_logistic_regression(tmp_path: Path) -> None:
+    """``kerasr lab run kyphosis`` in full mode (about a minute): on the lab's split the
+    one-layer network on scaled inputs ranks the test rows as the logistic regression does,
+    and over ten splits the embedding network's mean AUC is within reach of the glm's."""
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k not in ("KERASR_FAST", "KERASR_LAB_OUT")}
+    done = subprocess.run(
+        [sys.executable, "-m", "kerasr.cli", "lab", "run", "kyphosis", "--out", str(out)],
+        env={**env, "MPLBACKEND": "Agg"}, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    r = json.loads((out / "results.json").read_text())
+    for figure in FIGURES["kyphosis"]:
+        assert (out / figure).read_bytes().startswith(b"\x89PNG"), figure
+    assert r["n_splits"] == 10
+    assert r["nn_auc"] == pytest.approx(r["glm_auc"], abs=0.02)
+    assert r["nn_auc_mean"] == pytest.approx(r["glm_auc_mean"], abs=0.02)
+    assert r["glm_auc_mean"] == pytest.approx(0.812, abs=0.005)
+    assert r["glm_auc_mean"] - 0.08 <= r["functional_auc_mean"] <= r["glm_auc_mean"] + 0.05
+    assert r["functional_auc_by_split"][5] == pytest.approx(r["functional_auc"])  # same split
