@@ -23,7 +23,7 @@
 # model family, fitted by gradient descent instead of maximum likelihood; a second network,
 # built with the functional API, learns an *embedding* of `Start` instead of treating it as
 # a number. All three are compared by the area under the ROC curve (AUC) on a held-out
-# quarter of the data. With so few rows (17 cases present, 4 or 5 of them in a test set of
+# quarter of the data. With so few rows (17 cases present, 4 of them in each test set of
 # 21), the AUC of any model moves a lot from one split to another: the workshop's logistic
 # regression scored 0.719 on its split, while 90 % of random splits give 0.69 to 0.97. So
 # the lab ends by repeating the comparison on ten splits and comparing the means.
