@@ -1,4 +1,5 @@
-"""One epoch of a small dense model on 1 and 2 (virtual) TensorFlow CPU devices.
+"""One epoch of a small dense model on 1 and 2 (virtual) TensorFlow CPU devices, and on 2
+worker processes.
 
     python benchmarks/bench_distribute.py              # 3 rounds; writes docs/performance.md
     python benchmarks/bench_distribute.py --quick      # 1 round, less data; prints only
@@ -8,8 +9,10 @@ starts: the one physical CPU is split into N logical devices
 (``tf.config.set_logical_device_configuration``), a 784-128-10 MLP is built and compiled
 inside ``distribute_data_parallel()`` (``MirroredStrategy`` over the N devices), one epoch
 warms up (tracing), and the next epoch is timed (wall time and the process's CPU time). A
-third version trains without a strategy, with kerasr's defaults. Rounds run the versions in
-rotating order.
+third version trains without a strategy, with kerasr's defaults; a fourth runs two worker
+processes on 127.0.0.1 under ``distribute_multi_worker()`` (``MultiWorkerMirroredStrategy``,
+the cluster in ``TF_CONFIG``), timed in the chief, CPU time summed over both. Rounds run the
+versions in rotating order.
 
 Virtual CPU devices share the same cores: they show that data-parallel training is correct
 (the same loss as one device), not that it is faster. A speed-up needs real devices (GPUs).
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,10 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 MARK_BEGIN = "<!-- bench_distribute: begin -->"
 MARK_END = "<!-- bench_distribute: end -->"
 
-# (label, logical CPU devices, under distribute_data_parallel())
-VERSIONS = (("no strategy (kerasr defaults)", 1, False),
-            ("distribute_data_parallel(), 1 device", 1, True),
-            ("distribute_data_parallel(), 2 virtual devices", 2, True))
+# (label, logical CPU devices, under a distribution, worker processes)
+VERSIONS = (("no strategy (kerasr defaults)", 1, False, 1),
+            ("distribute_data_parallel(), 1 device", 1, True, 1),
+            ("distribute_data_parallel(), 2 virtual devices", 2, True, 1),
+            ("distribute_multi_worker(), 2 processes on 127.0.0.1", 1, True, 2))
 
 MEASURE = """
 import json, os, time
@@ -56,7 +61,12 @@ def build():
     model >> kr.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
     return model
 
-if {strategy}:
+if {workers} > 1:
+    scope = kr.distribute_multi_worker(timeout=300)
+    with scope:
+        model = build()
+    replicas = scope.num_replicas
+elif {strategy}:
     with kr.distribute_data_parallel() as scope:
         model = build()
     replicas = scope.num_replicas
@@ -72,24 +82,47 @@ print(json.dumps({{"wall": wall, "cpu": cpu_time, "loss": float(h.metrics["loss"
 """
 
 
-def measure(n: int, strategy: bool, rows: int) -> dict[str, Any]:
-    """One epoch in a fresh process with ``n`` logical CPU devices."""
-    code = textwrap.dedent(MEASURE).format(n=n, strategy=strategy, rows=rows)
+def _free_ports(n: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(n)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def measure(n: int, strategy: bool, rows: int, workers: int = 1) -> dict[str, Any]:
+    """One epoch in fresh processes: ``workers`` of them, each with ``n`` logical CPU
+    devices; the chief's figures, with the CPU time of all workers."""
+    code = textwrap.dedent(MEASURE).format(n=n, strategy=strategy, rows=rows, workers=workers)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
            "KERAS_BACKEND": "tensorflow"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, cwd=ROOT, timeout=900)
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    addresses = [f"127.0.0.1:{port}" for port in _free_ports(workers)]
+    processes = []
+    for index in range(workers):
+        if workers > 1:
+            env = {**env, "TF_CONFIG": json.dumps({"cluster": {"worker": addresses},
+                                                   "task": {"type": "worker", "index": index}})}
+        processes.append(subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT))
+    results = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=900)
+        if process.returncode != 0:
+            raise RuntimeError(stderr[-3000:])
+        results.append(json.loads(stdout.strip().splitlines()[-1]))
+    chief = results[0]
+    chief["cpu"] = sum(r["cpu"] for r in results)
+    return chief
 
 
 def run(rounds: int, rows: int) -> dict[str, list[dict[str, Any]]]:
-    results: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in VERSIONS}
+    results: dict[str, list[dict[str, Any]]] = {label: [] for label, *_ in VERSIONS}
     for i in range(rounds):
         order = VERSIONS[i % len(VERSIONS):] + VERSIONS[:i % len(VERSIONS)]
-        for label, n, strategy in order:
-            results[label].append(measure(n, strategy, rows))
+        for label, n, strategy, workers in order:
+            results[label].append(measure(n, strategy, rows, workers))
             r = results[label][-1]
             print(f"  round {i + 1}/{rounds}, {label}: {r['wall']:.2f} s wall, "
                   f"{r['cpu']:.2f} s CPU, loss {r['loss']:.4f}", file=sys.stderr)
@@ -113,13 +146,16 @@ def table(results: dict[str, list[dict[str, Any]]], rounds: int, rows: int) -> s
         "the same CPU cores, so the same loss as on one device is the point here; a speed-up "
         "needs real devices (several GPUs). Under a strategy kerasr runs one batch per "
         "execution (see [Training on more than one device](distribute.md)), which is part of "
-        "the cost against the row without a strategy.",
+        "the cost against the row without a strategy. The two worker processes share the same "
+        "2 cores too and talk over gRPC on 127.0.0.1 each step: their row shows that "
+        "multi-worker training is correct, and what one step's communication costs, not a "
+        "speed-up (CPU time is summed over both workers).",
         "",
         "| version | replicas | batches per execution | wall time (s) | CPU time (s) | "
         "final loss | loss / 1-device loss |",
         "|---|---|---|---|---|---|---|",
     ]
-    for label, _, _ in VERSIONS:
+    for label, *_ in VERSIONS:
         rs = results[label]
         wall = [r["wall"] for r in rs]
         cpu = [r["cpu"] for r in rs]
