@@ -176,13 +176,14 @@ write_results(results)
 # ## Full mode next to the workshop
 #
 # Measured with kerasr (Keras 3.15, TensorFlow 2.21, CPU; 44 seconds on 2 shared cores).
-# The workshop that teaches perceptrons (Lennon's EC524 lab 005) explains AND, OR and XOR
-# on its slides but trains no network on them, so it reports no figure to compare with;
-# what the theory says a correct translation must show is in the middle column.
+# The workshop that teaches perceptrons (Lennon's EC524 lab 005) explains them and their
+# activation functions on its slides but trains no network on logic gates, so it reports
+# no figure to compare with; in brackets, what any correct run must show (a single line
+# cannot separate XOR, so at most three of its four rows can be right).
 #
 # | figure | workshop (R) | this lab, full mode |
 # |---|---:|---:|
 # | one unit: AND / OR accuracy | not reported (1.00 expected) | 1.00 / 1.00 |
 # | one unit: XOR accuracy | not reported (at most 0.75) | 0.50 |
 # | hidden layer: AND / OR / XOR accuracy | not reported (1.00 expected) | 1.00 / 1.00 / 1.00 |
-# | AND unit: weights, bias | not reported (`w1 + w2 + b > 0 > w1 + b, w2 + b`) | 6.75, 6.73; −10.13 |
+# | AND unit: weights; bias | not reported | 6.75, 6.73; −10.13 |
