@@ -269,9 +269,9 @@ write_results(results)
 #
 # | figure | workshop (R) | this lab, full mode |
 # |---|---:|---:|
-# | multi-hot MLP, test accuracy | 0.878 (DLwR 3.4, 4 epochs) | not measured: needs the 17 MB IMDB download |
-# | multi-hot MLP, test loss | 0.306 | not measured: needs the 17 MB IMDB download |
-# | embedding model, test accuracy | not reported (6.2's RNN/LSTM: plots only) | not measured: needs the 17 MB IMDB download |
+# | multi-hot MLP: test accuracy | 0.878 | not measured: needs the 17 MB download |
+# | multi-hot MLP: test loss | 0.306 | not measured: needs the 17 MB download |
+# | embedding model: test accuracy | not reported | not measured: needs the 17 MB download |
 #
 # The full-mode figures were not measured in this project: `imdb.npz` could not be
 # downloaded where the labs were checked (offline), and the lab's tests run it on a small
