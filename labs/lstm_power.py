@@ -203,8 +203,8 @@ write_results(results)
 #
 # | figure | workshop (R) | this lab, full mode |
 # |---|---:|---:|
-# | persistence test MAE (kW) | no workshop uses this data | not measured: needs the 20 MB UCI download |
-# | LSTM test MAE (kW) | no workshop uses this data | not measured: needs the 20 MB UCI download |
+# | persistence: test MAE (kW) | no workshop uses it | not measured: needs the 20 MB download |
+# | LSTM: test MAE (kW) | no workshop uses it | not measured: needs the 20 MB download |
 #
 # None of the stored workshops uses the household power data: the nearest is the
 # Jena-climate GRU notebook of Deep Learning with R (6.3), whose rendered output captured
