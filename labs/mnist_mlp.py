@@ -268,10 +268,10 @@ write_results(results)
 #
 # | figure | workshop (R) | this lab, full mode |
 # |---|---:|---:|
-# | MNIST, 512-unit MLP: test accuracy | 0.981 (60,000 training images, 5 epochs) | 0.950 (8,000 training images) |
-# | MNIST, 512-unit MLP: test loss | 0.067 | 0.158 |
+# | MNIST MLP: test accuracy | 0.981 (60,000 training images) | 0.950 (8,000 training images) |
+# | MNIST MLP: test loss | 0.067 | 0.158 |
 # | MNIST: test digits misclassified | 190 of 10,000 (20 epochs) | 100 of 2,000 |
-# | Fashion-MNIST, 512-512 MLP: test accuracy | not reported | not measured: needs the 30 MB download |
+# | Fashion-MNIST MLP: test accuracy | not reported | not measured: needs the 30 MB download |
 #
 # The workshop's figures come from Deep Learning with R 2.1 (as assigned in Dozmorov's
 # course: 0.981, loss 0.067) and Boehmke's hello-world notebook (190 misclassified after 20
