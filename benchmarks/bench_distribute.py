@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.test_distribute import free_ports  # noqa: E402  (the tests' port picker)
 
 MARK_BEGIN = "<!-- bench_distribute: begin -->"
 MARK_END = "<!-- bench_distribute: end -->"
@@ -82,23 +84,13 @@ print(json.dumps({{"wall": wall, "cpu": cpu_time, "loss": float(h.metrics["loss"
 """
 
 
-def _free_ports(n: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(n)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def measure(n: int, strategy: bool, rows: int, workers: int = 1) -> dict[str, Any]:
     """One epoch in fresh processes: ``workers`` of them, each with ``n`` logical CPU
     devices; the chief's figures, with the CPU time of all workers."""
     code = textwrap.dedent(MEASURE).format(n=n, strategy=strategy, rows=rows, workers=workers)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
            "KERAS_BACKEND": "tensorflow"}
-    addresses = [f"127.0.0.1:{port}" for port in _free_ports(workers)]
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(workers)]
     processes = []
     for index in range(workers):
         if workers > 1:
