@@ -170,6 +170,7 @@ def test_inert_without_options(pytester: pytest.Pytester) -> None:
     (["--kerasr-graph"], "--kerasr-graph only makes sense with --kerasr-fast"),
     (["--kerasr-labs", "nowhere"], "--kerasr-labs: 'nowhere' does not exist"),
     (["--kerasr-paired", "first"], "--kerasr-paired must be one of script, notebook, both"),
+    (["--kerasr-jobs", "0"], "--kerasr-jobs must be at least 1, got 0"),
 ])
 def test_bad_options_are_usage_errors(pytester: pytest.Pytester, args: list[str],
                                       message: str) -> None:
@@ -224,6 +225,88 @@ def test_lab_that_runs_forever_is_stopped_at_its_timeout(pytester: pytest.Pytest
     out = result.stdout.str()
     assert "forever.py was stopped after 3 s" in out
     assert "it was running line 3:" in out and "n += 1" in out
+
+
+# Two labs that only pass when they run at the same time: each writes its marker, then waits
+# (at most 60 s) for the other's.
+SIDE_BY_SIDE = """\
+import os, pathlib, time
+here = pathlib.Path({folder!r})
+(here / "{me}.started").write_text(str(os.getpid()))
+deadline = time.monotonic() + 60
+while not (here / "{other}.started").exists():
+    assert time.monotonic() < deadline, "{other} never ran beside {me}"
+    time.sleep(0.05)
+"""
+
+
+def _side_by_side(pytester: pytest.Pytester) -> Path:
+    folder = pytester.path / "markers"
+    folder.mkdir()
+    for me, other in (("a_first", "b_second"), ("b_second", "a_first")):
+        _lab(pytester, f"{me}.py", SIDE_BY_SIDE.format(folder=str(folder), me=me, other=other))
+    _lab(pytester, "c_broken.py", "x = 1\nraise ValueError(f'bad x: {x}')\n")
+    return folder
+
+
+def _jobs_run(pytester: pytest.Pytester, *args: str) -> None:
+    json_path = pytester.path / "labs.json"
+    result = pytester.runpytest_subprocess("--kerasr-labs", "labs", "--kerasr-jobs", "2",
+                                           "--kerasr-timeout", "120", "--kerasr-json",
+                                           str(json_path), "-p", "no:cacheprovider", *args)
+    result.assert_outcomes(passed=2, failed=1)
+    assert "c_broken.py, line 2: ValueError: bad x: 1" in result.stdout.str()
+    labs = json.loads(json_path.read_text())["labs"]
+    assert [(Path(lab["lab"]).name, lab["outcome"]) for lab in labs] == [
+        ("a_first.py", "passed"), ("b_second.py", "passed"), ("c_broken.py", "failed")]
+
+
+def test_jobs_run_labs_side_by_side(pytester: pytest.Pytester) -> None:
+    """--kerasr-jobs 2: the next lab starts while one runs (the pair below deadlocks one at a
+    time); results stay in order, a failing lab started ahead still shows its line."""
+    _side_by_side(pytester)
+    _jobs_run(pytester, "--kerasr-no-warm")
+
+
+@pytest.mark.parametrize("runner", [
+    ["--kerasr-no-warm"], pytest.param([], marks=pytest.mark.slow, id="warm")], ids=str)
+def test_jobs_leftover_lab_is_stopped_when_the_run_ends_early(pytester: pytest.Pytester,
+                                                              runner: list[str]) -> None:
+    """-x stops the run after the first failure; the lab started ahead of its turn is killed,
+    not left running (by the cold runner's close, by the warm runner when its stdin closes)."""
+    folder = pytester.path / "markers"
+    folder.mkdir()
+    _lab(pytester, "a_fails.py", f"""\
+        import pathlib, time
+        deadline = time.monotonic() + 60
+        while not pathlib.Path({str(folder)!r}, "pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        raise RuntimeError("first lab fails")
+    """)
+    _lab(pytester, "b_forever.py", f"""\
+        import os, pathlib, time
+        pathlib.Path({str(folder)!r}, "pid").write_text(str(os.getpid()))
+        time.sleep(600)
+    """)
+    result = pytester.runpytest_subprocess("--kerasr-labs", "labs", "--kerasr-jobs", "2",
+                                           *runner, "-x", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    pid = int((folder / "pid").read_text())
+    assert not _alive(pid), "the lab started ahead outlived the run"
+
+
+def _alive(pid: int) -> bool:
+    import os
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def test_ini_labs_and_kernel_missing_skip(pytester: pytest.Pytester) -> None:
@@ -324,6 +407,13 @@ def test_keras_lab_capped_and_summarised(pytester: pytest.Pytester) -> None:
     assert fit["epochs"] == 3 and fit["steps"] == 2  # 50 epochs x 100 batches, capped
     assert fit["final"]["loss"] < fit["first_loss"]
     assert set(fit["final"]) == {"loss", "mae", "val_loss", "val_mae"}
+
+
+@pytest.mark.slow
+def test_jobs_through_the_warm_runner(pytester: pytest.Pytester) -> None:
+    """The warm runner forks the next lab while one runs (--kerasr-jobs 2)."""
+    _side_by_side(pytester)
+    _jobs_run(pytester)
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pytest
 from .caps import ENV_RECORD, read_records
 from .runner import source_excerpt, timeout_location
 
-__all__ = ["LAB_SUFFIXES", "LabError", "LabFile", "LabItem", "is_lab_file"]
+__all__ = ["LAB_SUFFIXES", "LabError", "LabFile", "LabItem", "Launch", "is_lab_file"]
 
 LAB_SUFFIXES = {".py": "script", ".ipynb": "notebook", ".r": "R"}
 PROPERTY = "kerasr_lab"
@@ -43,6 +44,17 @@ class LabError(Exception):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
+
+
+@dataclass
+class Launch:
+    """A lab's working folder and, for a script, its process once started."""
+
+    workdir: Path
+    script: Path | None = None
+    shown_as: str | None = None
+    running: Any = None
+    error: BaseException | None = None
 
 
 class LabFile(pytest.File):
@@ -87,24 +99,35 @@ class LabItem(pytest.Item):
                 "PYTEST_CURRENT_TEST": f"{self.nodeid} (call)"}
 
     # -- pytest ----------------------------------------------------------------------------
-    def runtest(self) -> None:
+    def pairing_skip(self) -> str | None:
+        """Why this lab does not run (its jupytext pair runs instead), or None."""
         settings = self.state.settings
         if self.kind == "notebook":
             paired = self.path.with_suffix(".py")
             if settings.paired == "script" and paired.exists():
-                _skip(f"paired with {paired.name} (a jupytext pair), which runs instead; "
-                            f"kerasr_paired = notebook or both to run the notebook")
+                return (f"paired with {paired.name} (a jupytext pair), which runs instead; "
+                        f"kerasr_paired = notebook or both to run the notebook")
         elif self.kind == "script" and settings.paired == "notebook" and \
                 self.path.with_suffix(".ipynb").exists():
-            _skip(f"paired with {self.path.with_suffix('.ipynb').name}, which runs "
-                        f"instead (kerasr_paired = notebook)")
-        workdir = self._workdir()
+            return (f"paired with {self.path.with_suffix('.ipynb').name}, which runs "
+                    f"instead (kerasr_paired = notebook)")
+        return None
+
+    def runtest(self) -> None:
+        reason = self.pairing_skip()
+        if reason:
+            _skip(reason)
+        launch = self.state.take_launch(self)  # started ahead (--kerasr-jobs), or None
+        if launch is None:
+            launch = self.new_launch()
+        self.state.launch_ahead(self)
+        workdir = launch.workdir
         started = time.perf_counter()
         try:
             if self.kind == "notebook":
                 self._run_notebook(workdir)
             else:
-                self._run_script(workdir)
+                self._finish_script(launch)
         except LabError as exc:
             self._record("failed", self.seconds or time.perf_counter() - started,
                          read_records(workdir / "fits.jsonl"), workdir,
@@ -115,6 +138,20 @@ class LabItem(pytest.Item):
             raise
         self._record("passed", self.seconds or time.perf_counter() - started,
                      read_records(workdir / "fits.jsonl"), workdir)
+
+    def new_launch(self) -> Launch:
+        """The lab's working folder and, for a script, its process started now (possibly
+        ahead of its turn, with ``--kerasr-jobs``). A translation error or a skip is kept
+        and raised when the item runs."""
+        launch = Launch(self._workdir())
+        if self.kind == "notebook":
+            return launch  # runs in its kernel when its turn comes
+        try:
+            launch.script, launch.shown_as = self._script_for(launch.workdir)
+            launch.running = self.state.runner().start(self._spec(launch))
+        except (LabError, pytest.skip.Exception) as exc:
+            launch.error = exc
+        return launch
 
     def _script_for(self, workdir: Path) -> tuple[Path, str | None]:
         """The Python script to run (the R script's translation for .R files)."""
@@ -134,15 +171,24 @@ class LabItem(pytest.Item):
         translated.write_text(code, encoding="utf-8")
         return translated, str(self.path)
 
-    def _run_script(self, workdir: Path) -> None:
+    def _spec(self, launch: Launch) -> Path:
         settings = self.state.settings
-        script, shown_as = self._script_for(workdir)
-        spec = {"script": str(script), "cwd": str(self.path.parent), "shown_as": shown_as,
-                "output": str(workdir / "output.txt"), "result": str(workdir / "outcome.json"),
-                "env": self._lab_env(workdir), "seed": settings.seed, "eager": settings.eager}
+        workdir = launch.workdir
+        spec = {"script": str(launch.script), "cwd": str(self.path.parent),
+                "shown_as": launch.shown_as, "output": str(workdir / "output.txt"),
+                "result": str(workdir / "outcome.json"), "env": self._lab_env(workdir),
+                "seed": settings.seed, "eager": settings.eager}
         spec_path = workdir / "spec.json"
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
-        finished = self.state.runner().run(spec_path, settings.timeout)
+        return spec_path
+
+    def _finish_script(self, launch: Launch) -> None:
+        settings = self.state.settings
+        if launch.error is not None:
+            raise launch.error
+        assert launch.running is not None and launch.script is not None
+        workdir, script = launch.workdir, launch.script
+        finished = self.state.runner().wait(launch.running, settings.timeout)
         self.seconds = finished.seconds  # the lab's own time, not the runner's start-up
         output = _read(workdir / "output.txt")
         if finished.timed_out:

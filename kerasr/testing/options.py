@@ -49,6 +49,8 @@ _OPTIONS: dict[str, tuple[str, str]] = {
     "graph": ("bool", "with --kerasr-fast, keep TensorFlow's compiled functions (no eager)"),
     "no_warm": ("bool", "start every lab in a fresh Python instead of forking it from a warm "
                         "process that has imported Keras once"),
+    "jobs": ("string", "labs run at once (default 1): each item starts the next script labs "
+                       "ahead while it runs; labs must not write the same files"),
     "paired": ("string", "a notebook and a script with the same name (a jupytext pair) run as: "
                          "script (default), notebook or both"),
 }
@@ -89,6 +91,7 @@ class Settings:
     eager: bool = False
     warm: bool = True
     paired: str = "script"
+    jobs: int = 1
 
     def lab_environment(self) -> dict[str, str]:
         """Environment variables every lab process gets."""
@@ -189,6 +192,9 @@ def read_settings(config: pytest.Config) -> Settings:
     s.eager = s.fast and not graph and (s.backend or os.environ.get("KERAS_BACKEND",
                                                                     "tensorflow")) == "tensorflow"
     s.warm = not _bool(given["no_warm"][0]) and hasattr(os, "fork")
+    value, where = given["jobs"]
+    if where:
+        s.jobs = _whole(value, where, 1)
     value, where = given["paired"]
     if where:
         s.paired = str(value).strip().lower()

@@ -44,6 +44,7 @@ class State:
         self._runner: Any = None
         self._tmp: Path | None = None
         self._count = 0
+        self.launches: dict[str, Any] = {}  # nodeid -> Launch, script labs started ahead
 
     def tmp(self) -> Path:
         if self._tmp is None:
@@ -83,7 +84,35 @@ class State:
                 self._runner = ColdRunner(self.runner_env())
         return self._runner
 
+    def take_launch(self, item: Any) -> Any:
+        """The lab ``item`` started ahead of its turn (``--kerasr-jobs``), or None."""
+        return self.launches.pop(item.nodeid, None)
+
+    def launch_ahead(self, item: Any) -> None:
+        """With ``--kerasr-jobs N``: while ``item`` runs, start the script labs that follow it
+        in the run, so that up to N labs run at once (each in its own process, forked from
+        the same warm runner). Not under xdist (its workers get their items one by one)."""
+        jobs = self.settings.jobs
+        if jobs <= 1 or hasattr(self.config, "workerinput"):
+            return
+        from .labs import LabItem
+
+        items = item.session.items
+        try:
+            following = items[items.index(item) + 1:]
+        except ValueError:
+            return
+        for other in following:
+            if len(self.launches) >= jobs - 1:
+                break
+            if (not isinstance(other, LabItem) or other.kind == "notebook"
+                    or other.nodeid in self.launches or other.pairing_skip()
+                    or any(other.get_closest_marker(name) for name in ("skip", "skipif"))):
+                continue
+            self.launches[other.nodeid] = other.new_launch()
+
     def close(self) -> None:
+        self.launches.clear()
         if self._runner is not None:
             self._runner.close()
             self._runner = None

@@ -22,12 +22,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ColdRunner", "Finished", "RunnerError", "WarmRunner"]
+__all__ = ["ColdRunner", "Finished", "Running", "RunnerError", "WarmRunner"]
 
 #: Seconds the warm runner may take to import Keras before the plugin gives up on it.
 STARTUP_TIMEOUT = 300.0
 #: Seconds between asking a stopped lab where it is (faulthandler) and killing it.
 DUMP_GRACE = 1.0
+
+
+@dataclass
+class Running:
+    """A lab process that was started: its process (a pid, or the Popen of a cold run) and
+    when it started (``time.perf_counter()``)."""
+
+    process: Any
+    started: float
+
+    def left(self, timeout: float) -> float:
+        """Seconds left of ``timeout``, counted from the lab's start."""
+        return max(timeout - (time.perf_counter() - self.started), 0.0)
 
 
 class RunnerError(RuntimeError):
@@ -61,24 +74,37 @@ class ColdRunner:
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
+        self.running: list[subprocess.Popen[bytes]] = []
 
-    def run(self, spec_path: Path, timeout: float) -> Finished:
-        started = time.perf_counter()
+    def start(self, spec_path: Path) -> Running:
         process = subprocess.Popen(
             [sys.executable, "-m", "kerasr.testing.runner", "run", str(spec_path)],
             env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.running.append(process)
+        return Running(process, time.perf_counter())
+
+    def wait(self, running: Running, timeout: float) -> Finished:
+        process = running.process
         try:
-            code = process.wait(timeout=timeout)
-            return Finished(code, False, time.perf_counter() - started)
+            code = process.wait(timeout=running.left(timeout))
+            timed_out = False
         except subprocess.TimeoutExpired:
             _stop(process.pid)
-            process.wait()
-            return Finished(process.returncode, True, time.perf_counter() - started)
+            code = process.wait()
+            timed_out = True
+        self.running.remove(process)
+        return Finished(code, timed_out, time.perf_counter() - running.started)
+
+    def run(self, spec_path: Path, timeout: float) -> Finished:
+        return self.wait(self.start(spec_path), timeout)
 
     def close(self) -> None:
-        return None
+        for process in self.running:  # started ahead, never awaited (interrupted, -x)
+            process.kill()
+            process.wait()
+        self.running.clear()
 
 
 class WarmRunner:
@@ -96,15 +122,19 @@ class WarmRunner:
         self.reader.start()
         self.ready: bool | None = None
         self.error: str | None = None
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
+        self.pids: dict[str, int] = {}  # spec path -> pid, for labs just started
+        self.ended: dict[int, tuple[int, float]] = {}  # pid -> (exit code, when it ended)
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             try:
-                self.messages.put(json.loads(line))
+                message = json.loads(line)
             except json.JSONDecodeError:
                 continue
+            message["at"] = time.perf_counter()  # when the lab's end was heard of
+            self.messages.put(message)
         self.messages.put(None)  # the runner has exited
 
     def _next(self, timeout: float | None) -> dict[str, Any]:
@@ -137,21 +167,45 @@ class WarmRunner:
             raise RunnerError(self.error)
         self.ready = True
 
-    def run(self, spec_path: Path, timeout: float) -> Finished:
+    def start(self, spec_path: Path) -> Running:
         with self.lock:
             self.wait_ready()
             assert self.process.stdin is not None
             self.process.stdin.write(f"{spec_path}\n")
             self.process.stdin.flush()
             started = time.perf_counter()
-            pid = self._next(30.0)["pid"]
+            deadline = started + 30.0
+            while str(spec_path) not in self.pids:
+                self._pump(deadline)
+            return Running(self.pids.pop(str(spec_path)), started)
+
+    def wait(self, running: Running, timeout: float) -> Finished:
+        pid = running.process
+        deadline = time.perf_counter() + running.left(timeout)
+        with self.lock:
             try:
-                message = self._next(timeout)
-                return Finished(message["status"], False, time.perf_counter() - started)
+                while pid not in self.ended:
+                    self._pump(deadline)
+                timed_out = False
             except TimeoutError:
                 _stop(pid)
-                message = self._next(60.0)
-                return Finished(message["status"], True, time.perf_counter() - started)
+                deadline = time.perf_counter() + 60.0
+                while pid not in self.ended:
+                    self._pump(deadline)
+                timed_out = True
+            code, ended = self.ended.pop(pid)
+        return Finished(code, timed_out, ended - running.started)
+
+    def _pump(self, deadline: float) -> None:
+        """Take the runner's next message (waiting until ``deadline``) and file it."""
+        message = self._next(max(deadline - time.perf_counter(), 0.0))
+        if "status" in message:
+            self.ended[message["pid"]] = (message["status"], message["at"])
+        elif "spec" in message:
+            self.pids[message["spec"]] = message["pid"]
+
+    def run(self, spec_path: Path, timeout: float) -> Finished:
+        return self.wait(self.start(spec_path), timeout)
 
     def close(self) -> None:
         if self.process.poll() is None:
