@@ -436,3 +436,13 @@ def test_runs_dir_option(runs, tmp_path, monkeypatch):
         assert kerasr.latest_run().flag_units == 128
     finally:
         kerasr.set_option("kerasr.runs_dir", None)
+
+
+def test_a_run_still_being_set_up_counts_as_not_completed(tmp_path, monkeypatch):
+    """A sweep's newest run folder exists before its `completed` property is written;
+    filtering on `completed` meanwhile must not fail (it did, as an unknown column)."""
+    monkeypatch.chdir(tmp_path)
+    write_properties(tmp_path / "runs" / "2026-01-01T00-00-00Z", {"type": "training"})
+    frame = kerasr.ls_runs("completed == FALSE")
+    assert len(frame) == 1 and not bool(frame["completed"][0])
+    assert len(kerasr.ls_runs("completed == TRUE")) == 0

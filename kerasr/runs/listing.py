@@ -75,6 +75,7 @@ def run_record(run: str) -> dict[str, Any]:
     if record.get("type") in (None, "local"):
         record["type"] = "training"
     record.setdefault("context", "local")
+    record.setdefault("completed", False)  # a run still being set up (or killed then)
     meta = meta_dir(run)
     evaluation = records.read_json(meta / "evaluation.json") or {}
     for key, value in evaluation.items():
