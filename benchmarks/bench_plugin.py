@@ -3,6 +3,7 @@
     python benchmarks/bench_plugin.py               # one round
     python benchmarks/bench_plugin.py --rounds 3    # medians of three rounds
     python benchmarks/bench_plugin.py --labs boston kyphosis
+    python benchmarks/bench_plugin.py --rounds 3 --jobs 2   # also with --kerasr-jobs 2
 
 Baseline ("fast mode today"): ``kerasr lab run NAME --fast`` for each lab, each in its own
 process, as a course repository runs them now. Plugin: one ``pytest --kerasr-fast
@@ -11,7 +12,8 @@ conftest, nothing kerasr-specific besides the installed plugin). Both see the sa
 data: MNIST's real test images from ``../shared/data/mnist`` when present (else the MNIST lab
 is left out of both), and the generated Fashion-MNIST, household-power and IMDB files the lab
 tests use. Wall-clock and CPU seconds (user + system of all child processes) are reported,
-with the ratio plugin / baseline; the goal is under 0.25.
+with the ratio plugin / baseline; the goal is under 0.25. With ``--jobs N`` each round also
+runs the plugin with ``--kerasr-jobs N`` (labs side by side), reported on its own rows.
 """
 
 from __future__ import annotations
@@ -88,15 +90,16 @@ def baseline(names: list[str], env: dict[str, str], work: Path) -> dict[str, tup
     return times
 
 
-def plugin(names: list[str], env: dict[str, str], work: Path) -> tuple[float, float, dict]:
-    course = work / "course"
+def plugin(names: list[str], env: dict[str, str], work: Path,
+           extra: tuple[str, ...] = ()) -> tuple[float, float, dict]:
+    course = work / ("course" + "".join(extra).replace("-", "_"))
     (course / "labs").mkdir(parents=True)
     for name in names:
         shutil.copy(ROOT / "labs" / f"{name}.py", course / "labs" / f"{name}.py")
     report = course / "labs.json"
     wall, cpu, code = _timed([sys.executable, "-m", "pytest", "--kerasr-fast", "--kerasr-labs",
                               "labs", "--kerasr-json", str(report), "-p", "no:cacheprovider",
-                              "-q"], env, course)
+                              "-q", *extra], env, course)
     if code != 0:
         raise SystemExit("bench_plugin: the plugin run failed (output above)")
     labs = {Path(lab["lab"]).stem: lab for lab in json.loads(report.read_text())["labs"]}
@@ -107,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--labs", nargs="*", default=None)
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="also run the plugin with --kerasr-jobs JOBS (when more than 1)")
     args = parser.parse_args(argv)
     from kerasr.lab_catalog import LABS
 
@@ -124,16 +129,22 @@ def main(argv: list[str] | None = None) -> int:
             work = base / f"round{round_}"
             work.mkdir()
             # alternate the order so a busy machine does not favour one side
+            jobs = ("--kerasr-jobs", str(args.jobs)) if args.jobs > 1 else None
             if round_ % 2 == 0:
                 fast = baseline(names, env, work)
                 p_wall, p_cpu, labs = plugin(names, env, work)
+                j_wall, j_cpu, _ = plugin(names, env, work, jobs) if jobs else (0, 0, {})
             else:
+                j_wall, j_cpu, _ = plugin(names, env, work, jobs) if jobs else (0, 0, {})
                 p_wall, p_cpu, labs = plugin(names, env, work)
                 fast = baseline(names, env, work)
-            rows.append((fast, p_wall, p_cpu, labs))
+            rows.append((fast, p_wall, p_cpu, labs, j_wall, j_cpu))
             print(f"round {round_ + 1}: fast mode {sum(w for w, _ in fast.values()):.1f} s "
                   f"wall / {sum(c for _, c in fast.values()):.1f} s CPU; plugin {p_wall:.1f} s "
-                  f"wall / {p_cpu:.1f} s CPU", flush=True)
+                  f"wall / {p_cpu:.1f} s CPU"
+                  + (f"; with {' '.join(jobs)} {j_wall:.1f} s wall / {j_cpu:.1f} s CPU"
+                     if jobs else "") + f" (load average {os.getloadavg()[0]:.1f})",
+                  flush=True)
     med = statistics.median
     print(f"\n{'lab':12} {'fast mode (s)':>14} {'in plugin (s)':>14}")
     for name in names:
@@ -145,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'total':12} {fast_wall:14.1f} {p_wall:14.1f}  (whole pytest run, wall)")
     print(f"\nwall: {p_wall:.1f} s / {fast_wall:.1f} s = {p_wall / fast_wall:.2f}")
     print(f"CPU:  {p_cpu:.1f} s / {fast_cpu:.1f} s = {p_cpu / fast_cpu:.2f}")
+    if args.jobs > 1:
+        j_wall, j_cpu = med(r[4] for r in rows), med(r[5] for r in rows)
+        print(f"with --kerasr-jobs {args.jobs}: wall {j_wall:.1f} s / {fast_wall:.1f} s = "
+              f"{j_wall / fast_wall:.2f}; CPU {j_cpu:.1f} s / {fast_cpu:.1f} s = "
+              f"{j_cpu / fast_cpu:.2f}")
     print(f"({len(names)} labs, {args.rounds} round(s), {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f})")
     return 0
