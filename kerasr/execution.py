@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -116,6 +117,15 @@ def _fixed_lengths_divisor(step_counts: Iterable[int | None]) -> int:
     return max(divisor, 1)
 
 
+def _functions_run_eagerly() -> bool:
+    """``tf.config.run_functions_eagerly(True)`` (debugging, the pytest plugin's capped labs)
+    runs every function eagerly: several batches per execution would only add an eager loop."""
+    if not _keras.keras_loaded() or "tensorflow" not in sys.modules \
+            or _keras.keras().backend.backend() != "tensorflow":
+        return False
+    return bool(_keras.tensorflow().config.functions_run_eagerly())
+
+
 def use_steps_per_execution(model: Any, callbacks: Iterable[Any], phases: Iterable[str],
                             step_counts: Iterable[int | None] = ()) -> None:
     """Set the model's batches per execution for the coming fit/evaluate/predict.
@@ -128,8 +138,8 @@ def use_steps_per_execution(model: Any, callbacks: Iterable[Any], phases: Iterab
     phases = tuple(phases)
     from .distribute.scopes import in_distribution  # under a strategy: one batch per execution
 
-    one_at_a_time = (getattr(model, "run_eagerly", False) or needs_every_batch(callbacks, phases)
-                     or in_distribution(model))
+    one_at_a_time = (getattr(model, "run_eagerly", False) or _functions_run_eagerly()
+                     or needs_every_batch(callbacks, phases) or in_distribution(model))
     wanted = 1 if one_at_a_time else _fixed_lengths_divisor(step_counts)
     if getattr(model, "steps_per_execution", 1) != wanted:
         model.steps_per_execution = wanted

@@ -92,6 +92,22 @@ def test_eager_debugging_runs_one_batch_at_a_time():
     assert model.steps_per_execution == 1
 
 
+@pytest.mark.tensorflow_only
+def test_functions_run_eagerly_everywhere_runs_one_batch_at_a_time():
+    import tensorflow as tf
+
+    x, y = data()
+    model = seeded_model()
+    tf.config.run_functions_eagerly(True)
+    try:
+        model >> kr.fit(x[:64], y[:64], batch_size=BATCH, epochs=1, verbose=0)
+        assert model.steps_per_execution == 1
+    finally:
+        tf.config.run_functions_eagerly(False)
+    model >> kr.fit(x[:64], y[:64], batch_size=BATCH, epochs=1, verbose=0)
+    assert model.steps_per_execution > 1  # back to several batches per execution
+
+
 def test_fixed_number_is_kept_and_bad_values_are_refused():
     x, y = data()
     model = seeded_model(1)
