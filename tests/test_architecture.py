@@ -195,3 +195,17 @@ def test_data_loaders_is_imported_inside_kerasr_only() -> None:
                 if any(n == "data_loaders" or n.startswith("data_loaders.") for n in names):
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not bad, "import kerasr.data_loaders instead: " + ", ".join(bad)
+
+
+def test_every_package_is_installed() -> None:
+    """A non-editable install (``pip install .``, the README's lab command) ships only the
+    packages pyproject.toml lists: a new subpackage missing there imports in the checkout
+    and fails for every user."""
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads TOML (tomllib)")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts)
+             for init in (ROOT / "kerasr").rglob("__init__.py")
+             if "__pycache__" not in init.parts}
+    missing = sorted(found - listed)
+    assert not missing, f"add {missing} to [tool.setuptools] packages in pyproject.toml"
