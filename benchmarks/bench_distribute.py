@@ -34,10 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.sections import write_section  # noqa: E402
 from tests.test_distribute import free_ports  # noqa: E402  (the tests' port picker)
-
-MARK_BEGIN = "<!-- bench_distribute: begin -->"
-MARK_END = "<!-- bench_distribute: end -->"
 
 # (label, logical CPU devices, under a distribution, worker processes)
 VERSIONS = (("no strategy (kerasr defaults)", 1, False, 1),
@@ -160,20 +158,6 @@ def table(results: dict[str, list[dict[str, Any]]], rounds: int, rows: int) -> s
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path) -> None:
-    """Replace (or append) this benchmark's section of ``path``, atomically."""
-    current = path.read_text() if path.exists() else ""
-    block = f"{MARK_BEGIN}\n{text}{MARK_END}\n"
-    if MARK_BEGIN in current and MARK_END in current:
-        head, rest = current.split(MARK_BEGIN, 1)
-        new = head + block + rest.split(MARK_END, 1)[1].lstrip("\n")
-    else:
-        new = current.rstrip("\n") + "\n\n" + block
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new)
-    os.replace(tmp, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=None)
@@ -186,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     text = table(run(rounds, rows), rounds, rows)
     print(text)
     if not (args.quick or args.no_docs):
-        write_section(text, ROOT / "docs" / "performance.md")
+        write_section("bench_distribute", text, ROOT / "docs" / "performance.md")
     return 0
 
 

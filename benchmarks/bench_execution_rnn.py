@@ -37,8 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MARK_BEGIN = "<!-- bench_execution_rnn: begin -->"
-MARK_END = "<!-- bench_execution_rnn: end -->"
+from benchmarks.sections import write_section  # noqa: E402
+
 WORKLOAD = "LSTM conv1d + 2 LSTM"
 LABELS = ("kerasr", "keras_auto", "keras_one")
 
@@ -127,20 +127,6 @@ def table(reports: list[dict[str, Any]], host_cores: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path) -> None:
-    """Replace (or append) this benchmark's section of ``path``, atomically."""
-    current = path.read_text() if path.exists() else ""
-    block = f"{MARK_BEGIN}\n{text}{MARK_END}\n"
-    if MARK_BEGIN in current and MARK_END in current:
-        head, rest = current.split(MARK_BEGIN, 1)
-        new = head + block + rest.split(MARK_END, 1)[1].lstrip("\n")
-    else:
-        new = current.rstrip("\n") + "\n\n" + block
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new)
-    os.replace(tmp, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=None)
@@ -167,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     text = table(reports, os.cpu_count() or 1)
     print(text)
     if not (args.quick or args.no_docs):
-        write_section(text, ROOT / "docs" / "performance.md")
+        write_section("bench_execution_rnn", text, ROOT / "docs" / "performance.md")
     return 0
 
 
