@@ -14,7 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _keras
+from . import (
+    _keras,
+    eager_batches,  # noqa: F401  -- installs itself when Keras loads (TensorFlow, eager)
+)
 from .arguments import as_int, deprecated
 from .data_checks import (
     as_model_data,
