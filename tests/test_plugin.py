@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -511,3 +513,44 @@ def test_jax_backend_for_the_labs(pytester: pytest.Pytester) -> None:
                                            "--kerasr-labs", "labs", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert "caps: 3 epochs x 2 batches, backend jax" in result.stdout.str()
+
+
+@pytest.mark.slow
+def test_warm_runner_is_ready_after_keras_and_imports_the_rest_between_labs(
+        tmp_path: Path) -> None:
+    """The first lab starts as soon as Keras is imported; scikit-learn, pandas and
+    matplotlib are imported while the runner waits, so later labs find them loaded."""
+    from kerasr.testing.process import WarmRunner
+    from kerasr.testing.runner import PRELOAD_LATER
+
+    script = tmp_path / "which.py"
+    script.write_text(textwrap.dedent("""\
+        import json, os, sys
+        loaded = {name: name in sys.modules for name in os.environ["WATCH"].split(",")}
+        with open(os.environ["SEEN"], "w") as handle:
+            json.dump({"keras": "keras" in sys.modules, **loaded}, handle)
+    """))
+
+    def spec(n: int) -> Path:
+        path = tmp_path / f"spec{n}.json"
+        path.write_text(json.dumps({
+            "script": str(script), "cwd": str(tmp_path), "output": str(tmp_path / "out.txt"),
+            "result": str(tmp_path / f"result{n}.json"),
+            "env": {"WATCH": ",".join(PRELOAD_LATER), "SEEN": str(tmp_path / f"seen{n}.json")},
+        }))
+        return path
+
+    runner = WarmRunner({**os.environ, "MPLBACKEND": "Agg"}, tmp_path / "runner.log")
+    try:
+        assert runner.run(spec(0), timeout=120).code == 0
+        first = json.loads((tmp_path / "seen0.json").read_text())
+        assert first["keras"] and not first["sklearn.metrics"], first  # did not wait for it
+        for n in range(1, 120):
+            assert runner.run(spec(n), timeout=60).code == 0
+            seen = json.loads((tmp_path / f"seen{n}.json").read_text())
+            if all(seen.values()):
+                break
+            time.sleep(0.5)
+        assert all(seen.values()), seen
+    finally:
+        runner.close()
