@@ -12,6 +12,14 @@ than ``max_size`` bytes (default 4 GiB, ``$KERASR_EXTRACT_MAX_SIZE``), or to mor
 more than ``max_ratio`` times the archive's own size (default 100, ``$KERASR_EXTRACT_MAX_RATIO``).
 Zip members are copied with a byte counter, so a member whose header understates its size cannot
 write past the limit either; a member that fails (bad CRC, disk full) removes what this call wrote.
+So are archives of more than ``max_members`` entries (default 1,000,000,
+``$KERASR_EXTRACT_MAX_MEMBERS``): millions of empty files pass every size limit.
+
+Nothing is half-extracted: zip members are written through temporary files, and a tar archive is
+extracted into a hidden staging folder inside the target, then moved into place one entry at a
+time (renames, which do not fail half-way); a truncated or corrupt archive, a full disk or an
+interruption leaves the target as it was, apart from files of an earlier extraction that an
+already-moved member replaced.
 """
 
 from __future__ import annotations
@@ -21,7 +29,9 @@ import os
 import shutil
 import stat
 import tarfile
+import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import ArchiveError
@@ -30,6 +40,7 @@ __all__ = ["check_member_name", "safe_extract"]
 
 DEFAULT_MAX_SIZE = 4 << 30  # bytes, all members together
 DEFAULT_MAX_RATIO = 100.0  # expanded size / archive size
+DEFAULT_MAX_MEMBERS = 1_000_000  # entries (files, folders, links)
 _RATIO_FLOOR = 1 << 20  # the ratio is not checked below 1 MiB expanded (tiny archives)
 _COPY_CHUNK = 1 << 20
 
@@ -113,12 +124,26 @@ def _limit(value: float | None, env: str, default: float, name: str) -> float | 
 class _Budget:
     """Adds up member sizes and refuses the archive once they pass ``max_size`` or the ratio."""
 
-    def __init__(self, archive: Path, max_size: float | None, max_ratio: float | None) -> None:
+    def __init__(self, archive: Path, max_size: float | None, max_ratio: float | None,
+                 max_members: float | None = None) -> None:
         self.archive = archive
         self.packed = max(archive.stat().st_size, 1)
         self.max_size = max_size
         self.max_ratio = max_ratio
+        self.max_members = max_members
         self.total = 0
+        self.members = 0
+
+    def count(self, member: str) -> None:
+        """One more entry; refuse the archive past ``max_members``."""
+        self.members += 1
+        if self.max_members is not None and self.members > self.max_members:
+            raise ArchiveError(
+                f"safe_extract(): {str(self.archive)!r} (at member {member!r}) has more than "
+                f"max_members={self.max_members:,.0f} entries; refusing to extract it. If you "
+                "trust this archive, raise the limit with max_members= or "
+                "$KERASR_EXTRACT_MAX_MEMBERS"
+            )
 
     def add(self, size: int, member: str) -> None:
         self.total += max(size, 0)
@@ -196,14 +221,17 @@ def safe_extract(
     *,
     max_size: float | None = None,
     max_ratio: float | None = None,
+    max_members: float | None = None,
 ) -> list[Path]:
     """Extract a zip or tar archive into ``target`` after checking every member.
 
     Returns the paths written. Raises :class:`ArchiveError` (and writes nothing) when any member
-    has an absolute path, a ``..`` component, or is a link leaving ``target``, and when the
+    has an absolute path, a ``..`` component, or is a link leaving ``target``, when the
     members add up to more than ``max_size`` bytes (default 4 GiB or
     ``$KERASR_EXTRACT_MAX_SIZE``) or, past 1 MiB, to more than ``max_ratio`` times the archive's
-    size (default 100 or ``$KERASR_EXTRACT_MAX_RATIO``); 0 turns a limit off.
+    size (default 100 or ``$KERASR_EXTRACT_MAX_RATIO``), when there are more than
+    ``max_members`` entries (default 1,000,000 or ``$KERASR_EXTRACT_MAX_MEMBERS``), and when
+    the archive is truncated or corrupt; 0 turns a limit off.
 
     R: ``unzip(archive, exdir = target)``
     Python: ``safe_extract(archive, target, max_size=2e9)``
@@ -213,6 +241,7 @@ def safe_extract(
         archive,
         _limit(max_size, "KERASR_EXTRACT_MAX_SIZE", DEFAULT_MAX_SIZE, "max_size"),
         _limit(max_ratio, "KERASR_EXTRACT_MAX_RATIO", DEFAULT_MAX_RATIO, "max_ratio"),
+        _limit(max_members, "KERASR_EXTRACT_MAX_MEMBERS", DEFAULT_MAX_MEMBERS, "max_members"),
     )
     Path(target).mkdir(parents=True, exist_ok=True)
     base = os.path.realpath(target)
@@ -221,6 +250,7 @@ def safe_extract(
             infos = zf.infolist()
             written = []
             for info in infos:
+                budget.count(info.filename)
                 written.append(check_member_name(info.filename, base))
                 if _zip_is_symlink(info):
                     link = zf.read(info).decode("utf-8", "replace")
@@ -233,44 +263,117 @@ def safe_extract(
             _extract_zip(zf, infos, base, budget)  # ... and the real ones, while writing
             return written
     if tarfile.is_tarfile(archive):
-        with tarfile.open(archive) as tf:
-            members = []
-            written = []
-            links: set[tuple[str, ...]] = set()
-            # one header at a time: a bomb is refused at its first header past a limit,
-            # before the rest of a compressed stream is even decompressed
-            for member in tf:
-                members.append(member)
-                written.append(check_member_name(member.name, base))
-                if member.isfile():
-                    budget.add(member.size, member.name)
-                parts = PurePosixPath(member.name.replace("\\", "/")).parts
-                through = [parts[:i] for i in range(1, len(parts)) if parts[:i] in links]
-                if through:
-                    raise ArchiveError(
-                        f"safe_extract(): tar member {member.name!r} goes through the link "
-                        f"{'/'.join(through[0])!r} of the same archive; refusing to extract"
-                    )
-                if member.issym() or member.islnk():
-                    _check_link(member.name, member.linkname, base, hard=member.islnk())
-                    links.add(parts)
-                elif not (member.isfile() or member.isdir()):
-                    raise ArchiveError(
-                        f"safe_extract(): tar member {member.name!r} is a device, fifo or "
-                        "other special file; refusing to extract"
-                    )
-            try:
-                if hasattr(tarfile, "data_filter"):
-                    tf.extractall(base, members=members, filter="data")
-                else:  # pragma: no cover - Python without extraction filters
-                    tf.extractall(base, members=members)
-            except tarfile.TarError as exc:  # FilterError and friends: a second line of defence
-                raise ArchiveError(
-                    f"safe_extract(): {str(archive)!r} was rejected while extracting ({exc}); "
-                    "refusing to extract the rest"
-                ) from exc
-            return written
+        try:
+            with tarfile.open(archive) as tf:
+                return _checked_tar(tf, archive, base, budget)
+        except _CORRUPT as exc:
+            raise ArchiveError(
+                f"safe_extract(): {str(archive)!r} is truncated or corrupt ({exc}); nothing was "
+                "extracted. Download it again"
+            ) from exc
     raise ArchiveError(
         f"safe_extract(): {str(archive)!r} is neither a zip nor a tar archive; "
         "expected a .zip, .tar, .tar.gz or .tgz file"
     )
+
+
+#: What a truncated or damaged tar stream raises while it is read (tarfile's own ReadError and
+#: friends, gzip's EOFError and zlib.error, bz2's and lzma's OSError subclasses are not caught
+#: here: an OSError may be a full disk, reported as it is).
+_CORRUPT = (tarfile.ReadError, tarfile.CompressionError, tarfile.HeaderError, EOFError,
+            zlib.error)
+
+
+def _checked_tar(tf: tarfile.TarFile, archive: Path, base: str, budget: _Budget) -> list[Path]:
+    members = []
+    written = []
+    links: set[tuple[str, ...]] = set()
+    # one header at a time: a bomb is refused at its first header past a limit,
+    # before the rest of a compressed stream is even decompressed
+    for member in tf:
+        budget.count(member.name)
+        members.append(member)
+        written.append(check_member_name(member.name, base))
+        if member.isfile():
+            budget.add(member.size, member.name)
+        parts = PurePosixPath(member.name.replace("\\", "/")).parts
+        through = [parts[:i] for i in range(1, len(parts)) if parts[:i] in links]
+        if through:
+            raise ArchiveError(
+                f"safe_extract(): tar member {member.name!r} goes through the link "
+                f"{'/'.join(through[0])!r} of the same archive; refusing to extract"
+            )
+        if member.issym() or member.islnk():
+            _check_link(member.name, member.linkname, base, hard=member.islnk())
+            links.add(parts)
+        elif not (member.isfile() or member.isdir()):
+            raise ArchiveError(
+                f"safe_extract(): tar member {member.name!r} is a device, fifo or "
+                "other special file; refusing to extract"
+            )
+    staging = Path(tempfile.mkdtemp(prefix=".kerasr-extract-", dir=base))
+    try:
+        try:
+            if hasattr(tarfile, "data_filter"):
+                tf.extractall(staging, members=members, filter="data")
+            else:  # pragma: no cover - Python without extraction filters
+                tf.extractall(staging, members=members)
+        except _CORRUPT:
+            raise
+        except tarfile.TarError as exc:  # FilterError and friends: a second line of defence
+            raise ArchiveError(
+                f"safe_extract(): {str(archive)!r} was rejected while extracting ({exc}); "
+                "nothing was extracted"
+            ) from exc
+        _move_into_place(staging, Path(base))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _move_into_place(staging: Path, base: Path) -> None:
+    """Move an extracted tree from ``staging`` into ``base``, merging with what is there:
+    folders are created where missing, files and links renamed over their old versions. Type
+    clashes (a file where the archive has a folder, or the reverse) are found before anything
+    moves; if a rename still fails, what this call created is removed."""
+    moves: list[tuple[Path, Path]] = []
+    folders: list[Path] = []
+    for root, dirs, files in os.walk(staging):
+        here = Path(root)
+        # an archive's read-only folder (0o555) would refuse the renames out of it
+        os.chmod(here, stat.S_IMODE(here.stat().st_mode) | stat.S_IRWXU)
+        into = base / here.relative_to(staging)
+        for name in list(dirs):
+            if (here / name).is_symlink():  # a link to a folder moves as a link
+                dirs.remove(name)
+                files.append(name)
+            else:
+                folders.append(into / name)
+        moves.extend((here / name, into / name) for name in files)
+    for folder in folders:
+        if folder.exists() and not folder.is_dir():
+            raise ArchiveError(f"safe_extract(): the archive has a folder {str(folder)!r} where "
+                               "a file of that name exists; nothing was extracted")
+    for _, dest in moves:
+        if dest.is_dir() and not dest.is_symlink():
+            raise ArchiveError(f"safe_extract(): the archive has a file {str(dest)!r} where "
+                               "a folder of that name exists; nothing was extracted")
+    created: list[Path] = []
+    try:
+        for folder in folders:
+            if not folder.exists():
+                folder.mkdir()
+                created.append(folder)
+        for source, dest in moves:
+            existed = dest.exists() or dest.is_symlink()
+            os.replace(source, dest)
+            if not existed:
+                created.append(dest)
+    except BaseException:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        raise

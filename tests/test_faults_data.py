@@ -512,6 +512,101 @@ def test_ordinary_archives_under_the_limits__extracted__exactly_their_files(
     assert found == ["data.zip", "small.tar.gz", "t/x/y.bin", "z/data/table.csv"]
 
 
+def random_tar(path: Path, sizes: dict[str, int], mode: str = "w:gz") -> Path:
+    """A tar of random bytes (incompressible, so a cut file loses real members)."""
+    with tarfile.open(path, mode) as tf:
+        for name, size in sizes.items():
+            info = tarfile.TarInfo(name)
+            info.size = size
+            tf.addfile(info, io.BytesIO(os.urandom(size)))
+    return path
+
+
+def tree_of(folder: Path) -> dict[str, bytes | None]:
+    """Every entry under ``folder``: files with their bytes, folders as None."""
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("mode", ["w:gz", "w"], ids=["tar.gz", "tar"])
+def test_truncated_tar__archive_error__earlier_extraction_untouched(tmp_path: Path,
+                                                                  mode: str) -> None:
+    """A tar cut off in its third member, extracted over an earlier extraction of the same
+    names -> ArchiveError "truncated or corrupt ... Download it again" -> the earlier files
+    are byte for byte as they were, no new file and no staging folder is left."""
+    names = {"data/a.bin": 300_000, "data/b.bin": 300_000, "data/c.bin": 300_000}
+    good = random_tar(tmp_path / "v1.tar", names, mode)
+    out = tmp_path / "out"
+    safe_extract(good, out)
+    before = tree_of(out)
+    assert len(before) == 4  # data/ and its three files
+    cut = random_tar(tmp_path / "v2.tar", {**names, "data/new.bin": 10}, mode)
+    cut.write_bytes(cut.read_bytes()[: int(cut.stat().st_size * 0.75)])
+    with pytest.raises(ArchiveError, match=r"truncated or corrupt .*nothing was extracted\. "
+                                           r"Download it again"):
+        safe_extract(cut, out)
+    assert tree_of(out) == before
+
+
+def test_too_many_members__archive_error_naming_max_members__target_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Archives of 6 empty files with max_members=5 (the argument, then
+    $KERASR_EXTRACT_MAX_MEMBERS) -> ArchiveError naming max_members and the sixth member,
+    for tar and zip -> nothing written; 0 turns the limit off."""
+    names = {f"f{i}.txt": 0 for i in range(6)}
+    tar = zeros_tar(tmp_path / "many.tar.gz", names)
+    zipped = zeros_zip(tmp_path / "many.zip", names)
+    for archive in (tar, zipped):
+        with pytest.raises(ArchiveError, match=r"at member 'f5.txt'\) has more than "
+                                               r"max_members=5 entries"):
+            safe_extract(archive, tmp_path / "out", max_members=5)
+        assert list((tmp_path / "out").iterdir()) == []
+    monkeypatch.setenv("KERASR_EXTRACT_MAX_MEMBERS", "5")
+    with pytest.raises(ArchiveError, match=r"KERASR_EXTRACT_MAX_MEMBERS"):
+        safe_extract(tar, tmp_path / "out")
+    assert len(safe_extract(tar, tmp_path / "out", max_members=0)) == 6
+
+
+def test_tar_folder_where_a_file_exists__archive_error__nothing_moved(tmp_path: Path) -> None:
+    """An extraction folder holding a file ``d`` and a tar with ``a.bin`` and ``d/x.bin`` ->
+    ArchiveError naming the clash -> ``d`` unchanged, ``a.bin`` not written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "d").write_bytes(b"mine")
+    archive = random_tar(tmp_path / "clash.tar.gz", {"a.bin": 100, "d/x.bin": 100})
+    with pytest.raises(ArchiveError, match=r"a folder .*where a file of that name exists"):
+        safe_extract(archive, out)
+    assert tree_of(out) == {"d": b"mine"}
+
+
+def test_tar_with_read_only_folder_and_links_extracts_into_place(tmp_path: Path) -> None:
+    """A tar whose folder is read-only (0o555) with a file, a symlink and a hard link in it,
+    extracted into a folder that already has other files -> every member in place, the old
+    files kept, no staging folder left."""
+    archive = tmp_path / "ro.tar"
+    with tarfile.open(archive, "w") as tf:
+        folder = tarfile.TarInfo("ro")
+        folder.type, folder.mode = tarfile.DIRTYPE, 0o555
+        tf.addfile(folder)
+        data = tarfile.TarInfo("ro/data.txt")
+        data.size = 5
+        tf.addfile(data, io.BytesIO(b"hello"))
+        for name, kind in (("ro/soft.txt", tarfile.SYMTYPE), ("ro/hard.txt", tarfile.LNKTYPE)):
+            link = tarfile.TarInfo(name)
+            link.type = kind
+            link.linkname = "data.txt" if kind == tarfile.SYMTYPE else "ro/data.txt"
+            tf.addfile(link)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("kept")
+    safe_extract(archive, out)
+    assert (out / "ro" / "soft.txt").is_symlink()
+    assert [(out / "ro" / n).read_bytes() for n in ("data.txt", "soft.txt", "hard.txt")] == [
+        b"hello"] * 3
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt", "ro"]
+
+
 # == data files: hostile headers and pickles ======================================================
 def idx_header(dims: tuple[int, ...], code: int = 0x08) -> bytes:
     return bytes([0, 0, code, len(dims)]) + struct.pack(f">{len(dims)}I", *dims)
