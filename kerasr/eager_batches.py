@@ -10,7 +10,9 @@ is pure overhead: ``tf.data`` traces its map functions into graphs even in eager
 epoch. Measured on kerasr's nine labs under the plugin's caps: 15.6 s of lab time without
 this, 10.5 s with it (``benchmarks/bench_plugin.py``, docs/testing-your-course.md).
 
-So, while functions run eagerly and the model has no distribution strategy, Keras's
+So, while functions run eagerly (everywhere, or for a model compiled with
+``run_eagerly=True`` when kerasr's ``fit()``/``evaluate()``/``predict()`` call it) and the
+model has no distribution strategy, Keras's
 TensorFlow epoch iterator uses the data adapter's own NumPy iterator (the one Keras's JAX
 and NumPy backends use): the same batch size, partial last batch, shuffling (from NumPy's
 seeded generator instead of TensorFlow's), class weights and sample weights, and the
@@ -27,17 +29,37 @@ Python: ``tf.config.run_functions_eagerly(True); model >> fit(x, y)``  # no tf.d
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 from . import _keras
 
-__all__ = ["feeds_numpy_batches", "install_eager_batches"]
+__all__ = ["eager_model", "feeds_numpy_batches", "install_eager_batches"]
 
 _TRAINER = "keras.src.backend.tensorflow.trainer"
 _ARRAY_ADAPTER = "keras.src.trainers.data_adapters.array_data_adapter"
 _FLAG = "_kerasr_numpy_batches"
+_MODEL_RUNS_EAGERLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "kerasr_model_runs_eagerly", default=False)
+
+
+@contextlib.contextmanager
+def eager_model(model: Any) -> Iterator[None]:
+    """While Keras runs ``model`` (kerasr's fit/evaluate/predict), treat it as eager when it
+    was compiled with ``run_eagerly=True``.
+
+    R: ``model %>% compile(..., run_eagerly = TRUE); model %>% fit(x, y)``
+    Python: ``with eager_model(model): model.fit(x, y)``
+    """
+    token = _MODEL_RUNS_EAGERLY.set(bool(getattr(model, "run_eagerly", False)))
+    try:
+        yield
+    finally:
+        _MODEL_RUNS_EAGERLY.reset(token)
 
 
 def feeds_numpy_batches(epoch_iterator: Any) -> bool:
@@ -98,7 +120,8 @@ def install_eager_batches() -> bool:
 
     @functools.wraps(original_init)
     def __init__(self: Any, distribute_strategy: Any = None, *args: Any, **kwargs: Any) -> None:
-        if not (tf.config.functions_run_eagerly() and _default_strategy(distribute_strategy)):
+        eager = tf.config.functions_run_eagerly() or _MODEL_RUNS_EAGERLY.get()
+        if not (eager and _default_strategy(distribute_strategy)):
             original_init(self, distribute_strategy, *args, **kwargs)
             return
         # Keras's own __init__, with the pipeline skipped for plain arrays (the adapter is

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import (
     _keras,
-    eager_batches,  # noqa: F401  -- installs itself when Keras loads (TensorFlow, eager)
+    eager_batches,  # installs itself when Keras loads (TensorFlow)
 )
 from .arguments import as_int, deprecated
 from .data_checks import (
@@ -361,7 +361,8 @@ def fit(
                             (steps_per_epoch, validation_steps))
     cbs += progress_callbacks(verbose_level)
     try:
-        with worker_failures("fit"), model_distribution(object):
+        with (worker_failures("fit"), model_distribution(object),
+              eager_batches.eager_model(object)):
             object.fit(
                 x=x,
                 y=y,
@@ -474,7 +475,8 @@ def evaluate(
     steps = _caps.eval_steps(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("test",), (steps,))
     verbose_level = resolve_verbose(verbose)
-    with worker_failures("evaluate"), model_distribution(object):
+    with (worker_failures("evaluate"), model_distribution(object),
+          eager_batches.eager_model(object)):
         result = object.evaluate(
             x=x, y=y, batch_size=batch_size, verbose=verbose_level, sample_weight=sample_weight,
             steps=steps, callbacks=cbs + progress_callbacks(verbose_level), return_dict=True,
@@ -515,7 +517,7 @@ def predict(
     batch_size = _caps.predict_batch_size(x, batch_size, steps)
     use_steps_per_execution(object, cbs, ("predict",), (steps,))
     verbose_level = resolve_verbose(verbose)
-    with worker_failures("predict"), local_prediction():
+    with worker_failures("predict"), local_prediction(), eager_batches.eager_model(object):
         return object.predict(
             x, batch_size=batch_size, verbose=verbose_level, steps=steps,
             callbacks=cbs + progress_callbacks(verbose_level),

@@ -90,6 +90,28 @@ def test_eager_numpy_batches_give_keras_numbers(eager, fit_args):
     assert eager_run[1].metrics["loss"][-1] < eager_run[1].metrics["loss"][0]  # it trained
 
 
+def test_a_model_compiled_to_run_eagerly_gets_numpy_batches_too():
+    """compile(run_eagerly=True), R's way to debug one model: kerasr's fit/evaluate/predict
+    feed it NumPy batches, with Keras's numbers; plain compiled models keep tf.data."""
+    x, y = data()
+    vx, vy = data(1, 40)
+    runs = {}
+    for eager in (True, False):
+        kr.set_random_seed(7)
+        model = (kr.keras_model_sequential(input_shape=3) >> kr.layer_dense(4, activation="relu")
+                 >> kr.layer_dense(1, activation="sigmoid"))
+        model >> kr.compile(optimizer="sgd", loss="binary_crossentropy", run_eagerly=eager)
+        seen: list[bool] = []
+        history = model >> kr.fit(x, y, batch_size=BATCH, epochs=2, shuffle=False,
+                                  validation_data=(vx, vy), verbose=0,
+                                  callbacks=watch_validation(model, seen))
+        runs[eager] = (seen, history.metrics["val_loss"],
+                       model >> kr.predict(vx, batch_size=BATCH, verbose=0))
+    assert runs[True][0] == [True, True] and runs[False][0] == [False, False]
+    np.testing.assert_allclose(runs[True][1], runs[False][1], rtol=1e-5)
+    np.testing.assert_allclose(runs[True][2], runs[False][2], rtol=1e-5, atol=1e-6)
+
+
 def seen_batch(seen: list[int]):
     return lambda batch, logs: seen.append(batch)
 
