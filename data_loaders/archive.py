@@ -164,6 +164,16 @@ class _Budget:
             )
 
 
+def _remove(created: list[Path]) -> None:
+    """Undo an extraction: remove what it created, newest first."""
+    for path in reversed(created):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
 def _extract_zip(
     zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], base: str, budget: _Budget
 ) -> None:
@@ -202,12 +212,7 @@ def _extract_zip(
             if not existed:
                 created.append(dest)
     except BaseException as exc:
-        for path in reversed(created):
-            with contextlib.suppress(OSError):
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
+        _remove(created)
         if isinstance(exc, (zipfile.BadZipFile, EOFError, NotImplementedError)):
             raise ArchiveError(
                 f"safe_extract(): {zf.filename!r} is corrupt ({exc}); nothing was extracted"
@@ -370,10 +375,5 @@ def _move_into_place(staging: Path, base: Path) -> None:
             if not existed:
                 created.append(dest)
     except BaseException:
-        for path in reversed(created):
-            with contextlib.suppress(OSError):
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
+        _remove(created)
         raise
