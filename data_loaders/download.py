@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import registry
+from .atomic import atomic_write_bytes
 from .cache import cache_dir
 from .errors import CacheDirError, ChecksumError, DataValueError, DownloadError
 from .registry import RemoteFile
@@ -87,14 +88,8 @@ def _read_sidecar(dest: Path) -> dict[str, Any]:
 def _write_sidecar(dest: Path, digest: str) -> None:
     st = dest.stat()
     data = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
-    side = _sidecar(dest)
-    tmp = side.with_name(side.name + f".{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, side)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with contextlib.suppress(OSError):  # only a shortcut: without it the file is hashed again
+        atomic_write_bytes(_sidecar(dest), json.dumps(data).encode("utf-8"))
 
 
 def _remove(path: Path) -> None:

@@ -10,7 +10,6 @@ atomically, so a second load only maps those arrays back (well under a second).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import warnings
 import zipfile
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import registry
+from .atomic import atomic_file
 from .cache import cache_dir
 from .download import fetch, forget, recorded_sha256, sha256_file
 from .errors import DataFormatError, DataValueError
@@ -141,7 +141,6 @@ def _frame(index_ns: np.ndarray, data: dict[str, np.ndarray]) -> pd.DataFrame:
 
 
 def _write_parsed(frame: pd.DataFrame, path: Path, source_sha256: str) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     arrays: dict[str, np.ndarray] = {
         "index": frame.index.asi8.astype(np.int64),
         "format_version": np.array(_FORMAT_VERSION, dtype=np.int64),
@@ -149,13 +148,8 @@ def _write_parsed(frame: pd.DataFrame, path: Path, source_sha256: str) -> None:
     }
     for column in COLUMNS:
         arrays[column] = frame[column].to_numpy(dtype=np.float32)
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)  # type: ignore[arg-type]
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    with atomic_file(path) as f:
+        np.savez(f, **arrays)  # type: ignore[arg-type]
 
 
 def _read_parsed(path: Path, source_sha256: str | None) -> pd.DataFrame | None:

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from .atomic import atomic_write_bytes
 from .errors import DataFormatError
 
 __all__ = ["read_idx", "read_idx_dataset", "write_idx"]
@@ -179,8 +180,7 @@ def write_idx(
         compress = os.fspath(path).endswith(".gz")
     if compress:
         payload = gzip.compress(payload, mtime=0)
-    with open(path, "wb") as f:
-        f.write(payload)
+    atomic_write_bytes(path, payload)  # whole or not at all
 
 
 def read_idx_dataset(

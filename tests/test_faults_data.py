@@ -13,6 +13,8 @@ import io
 import os
 import pickle
 import struct
+import subprocess
+import sys
 import tarfile
 import threading
 import time
@@ -32,7 +34,7 @@ from kerasr.data_loaders.errors import (
     DataValueError,
     DownloadError,
 )
-from kerasr.data_loaders.idx import read_idx
+from kerasr.data_loaders.idx import read_idx, write_idx
 from kerasr.data_loaders.registry import RemoteFile
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -605,6 +607,30 @@ def test_tar_with_read_only_folder_and_links_extracts_into_place(tmp_path: Path)
     assert [(out / "ro" / n).read_bytes() for n in ("data.txt", "soft.txt", "hard.txt")] == [
         b"hello"] * 3
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt", "ro"]
+
+
+def test_write_idx_on_a_full_disk__os_error__old_file_intact(tmp_path: Path) -> None:
+    """write_idx() over a good file when the disk fills (a child process whose file size
+    limit is 64 KB: writes past it fail with EFBIG) -> OSError -> the old file is byte for
+    byte as it was and no temporary file is left."""
+    good = tmp_path / "labels-idx1-ubyte"
+    write_idx(np.arange(10, dtype="uint8"), good)
+    before = good.read_bytes()
+    child = (
+        "import resource, signal, sys, numpy as np\n"
+        "from kerasr.data_loaders.idx import write_idx\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))\n"
+        "try:\n"
+        "    write_idx(np.zeros(200_000, dtype='uint8'), sys.argv[1])\n"
+        "except OSError as exc:\n"
+        "    print('OSError', exc.errno)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", child, str(good)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.startswith("OSError"), done.stdout + done.stderr
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels-idx1-ubyte"]
 
 
 # == data files: hostile headers and pickles ======================================================
