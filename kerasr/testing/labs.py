@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from .caps import ENV_RECORD, read_records
-from .runner import source_excerpt, timeout_location
+from .runner import atomic_write_text, source_excerpt, timeout_location
 
 __all__ = ["LAB_SUFFIXES", "LabError", "LabFile", "LabItem", "Launch", "is_lab_file"]
 
@@ -168,7 +168,7 @@ class LabItem(pytest.Item):
             raise LabError(f"{self.path.name}: could not translate the R script: "
                            f"{type(exc).__name__}: {exc}") from None
         translated = workdir / (self.path.stem + "_translated.py")
-        translated.write_text(code, encoding="utf-8")
+        atomic_write_text(translated, code)
         return translated, str(self.path)
 
     def _spec(self, launch: Launch) -> Path:
@@ -179,7 +179,7 @@ class LabItem(pytest.Item):
                 "result": str(workdir / "outcome.json"), "env": self._lab_env(workdir),
                 "seed": settings.seed, "eager": settings.eager}
         spec_path = workdir / "spec.json"
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        atomic_write_text(spec_path, json.dumps(spec))
         return spec_path
 
     def _finish_script(self, launch: Launch) -> None:
