@@ -8,12 +8,11 @@ import hashlib
 import io
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,43 +58,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
-class StaticServer:
-    """Serves ``files`` (path -> bytes) on 127.0.0.1; 404 otherwise; records request paths."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self.requests: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                outer.requests.append(self.path)
-                body = outer.files.get(self.path)
-                if body is None:
-                    self.send_error(404, "Not Found")
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-
 @pytest.fixture
-def server():
-    srv = StaticServer()
-    yield srv
-    srv.httpd.shutdown()
-    srv.httpd.server_close()
+def server(route_server):
+    """conftest's local HTTP server: ``server.routes[path] = bytes``, ``server.hits``."""
+    return route_server
 
 
 def pin(monkeypatch: pytest.MonkeyPatch, key: str, data: bytes, urls: tuple[str, ...]) -> None:
@@ -318,18 +284,18 @@ def test_mnist_from_cached_npz_without_download(mnist_files, data_dir: Path) -> 
 
 
 def test_mnist_downloads_npz_then_falls_back_to_idx(
-    mnist_files, server: StaticServer, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+    mnist_files, server: Any, monkeypatch: pytest.MonkeyPatch, data_dir: Path
 ) -> None:
     pin(monkeypatch, "mnist.npz", mnist_files["npz"], (server.url("/mnist.npz"),))
     for key, data in mnist_files["idx"].items():
         pin(monkeypatch, key, data, (server.url("/" + key),))
-        server.files["/" + key] = data
+        server.routes["/" + key] = data
     # npz missing on the server: the IDX mirror is used
     assert_mnist(load_mnist(**FAST), mnist_files["arrays"])
-    assert server.requests[0] == "/mnist.npz" and len(server.requests) == 5
+    assert server.hits[0] == "/mnist.npz" and len(server.hits) == 5
     assert (data_dir / "mnist" / "t10k-labels-idx1-ubyte.gz").exists()
     # now the npz is served too, and wins when both sources are forced apart
-    server.files["/mnist.npz"] = mnist_files["npz"]
+    server.routes["/mnist.npz"] = mnist_files["npz"]
     assert_mnist(load_mnist(source="npz", **FAST), mnist_files["arrays"])
     assert (data_dir / "mnist.npz").exists()
 
@@ -575,9 +541,9 @@ def test_household_parser_rejects_bad_files(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def household_served(server: StaticServer, monkeypatch: pytest.MonkeyPatch) -> bytes:
+def household_served(server: Any, monkeypatch: pytest.MonkeyPatch) -> bytes:
     data = household_zip(household_text())
-    server.files["/hpc.zip"] = data
+    server.routes["/hpc.zip"] = data
     entry = registry.FILES["household_power_consumption.zip"]
     assert entry.sha256 is None  # no published digest: size-pinned, trust on first use
     monkeypatch.setitem(
@@ -589,11 +555,11 @@ def household_served(server: StaticServer, monkeypatch: pytest.MonkeyPatch) -> b
 
 
 def test_household_download_parse_and_fast_cached_reload(
-    household_served: bytes, server: StaticServer, data_dir: Path
+    household_served: bytes, server: Any, data_dir: Path
 ) -> None:
     frame = load_household_power(**FAST)
     assert frame.shape == (8, 7)
-    assert server.requests == ["/missing.zip", "/hpc.zip"]  # mirror fallback
+    assert server.hits == ["/missing.zip", "/hpc.zip"]  # mirror fallback
     parsed = data_dir / PARSED_NAME
     assert parsed.exists()
     with np.load(parsed, allow_pickle=False) as f:
@@ -602,13 +568,13 @@ def test_household_download_parse_and_fast_cached_reload(
     again = load_household_power(**FAST)
     assert time.perf_counter() - started < 0.5
     assert again.equals(frame)
-    assert len(server.requests) == 2  # no new download
+    assert len(server.hits) == 2  # no new download
     assert all(dtype == np.float32 for dtype in again.dtypes)
     assert list(data_dir.glob("*.tmp")) == []
 
 
 def test_household_parsed_cache_rebuilt_when_zip_changes(
-    household_served: bytes, server: StaticServer, data_dir: Path, monkeypatch
+    household_served: bytes, server: Any, data_dir: Path, monkeypatch
 ) -> None:
     load_household_power(**FAST)
     text = household_text().replace("4.216", "9.999")

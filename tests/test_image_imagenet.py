@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -50,34 +48,18 @@ def test_preprocess_bad_inputs() -> None:
 
 
 @pytest.fixture
-def class_index_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+def class_index_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, route_server):
     """A 1000-class index in Keras's format on 127.0.0.1; the module's URL and MD5 point at it."""
     index = {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
     body = json.dumps(index).encode()
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True).start()
+    route_server.routes["/imagenet_class_index.json"] = body
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.setenv("KERASR_DOWNLOAD_RETRIES", "0")
     monkeypatch.setattr(image_imagenet, "CLASS_INDEX_URL",
-                        f"http://127.0.0.1:{httpd.server_address[1]}/imagenet_class_index.json")
+                        route_server.url("/imagenet_class_index.json"))
     monkeypatch.setattr(image_imagenet, "CLASS_INDEX_MD5", hashlib.md5(body).hexdigest())
     monkeypatch.setattr(image_imagenet, "_class_index", {})
-    yield hits
-    httpd.shutdown()
-    httpd.server_close()
+    return route_server.hits
 
 
 def test_decode_predictions_frames(class_index_server, tmp_path: Path) -> None:
