@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import kerasr
+from kerasr.lab_catalog import LABS
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATION_MD = ROOT / "docs" / "translation.md"
@@ -370,6 +371,9 @@ def test_site_opens_in_headless_chromium(served_site, hooks, tmp_path):
 # element whose box runs past the page's edge. --dump-dom prints the outer page with the figures.
 LAYOUT_PAGES = ("getting-started", "translation")
 LAYOUT_WIDTHS = (1280, 768, 390)
+# every lab page too, at desktop and phone width (their long code lines may wrap)
+LAB_PAGES = tuple(f"labs/{lab.name}" for lab in LABS)
+LAB_WIDTHS = (1280, 390)
 SCREENSHOT_WIDTHS = (1280, 390)
 # where each screenshot looks: the translation page at its first table
 SCREENSHOT_ANCHORS = {"translation": "#functions-the-workshops-use-139"}
@@ -439,10 +443,12 @@ def layout(built_site, served_site, tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("chromium not installed (apt-get install chromium)")
     cases = [(page, width) for page in LAYOUT_PAGES for width in LAYOUT_WIDTHS]
+    cases += [(page, width) for page in LAB_PAGES for width in LAB_WIDTHS]
     (built_site / "_layout.html").write_text(_layout_harness(cases), encoding="utf-8")
     start = time.monotonic()
     proc = _chromium(tmp_path_factory.mktemp("profile-layout"), "--window-size=1280,900",
-                     "--virtual-time-budget=10000", "--dump-dom", f"{served_site}/_layout.html")
+                     f"--virtual-time-budget={2000 * len(cases)}", "--dump-dom",
+                     f"{served_site}/_layout.html")
     print(f"layout of {len(cases)} page widths: {time.monotonic() - start:.1f} s")
     found = re.search(r'<pre id="result">(.+?)</pre>', proc.stdout, re.S)
     assert found, f"the layout script wrote no figures:\n{proc.stderr[-3000:]}"
@@ -478,6 +484,18 @@ def test_page_fits_the_window_without_sideways_scrolling(layout, page, width):
         assert figures["cards"] >= (4 if page == "translation" else 1), figures
     else:
         assert figures["cards"] == 0, figures
+
+
+@pytest.mark.parametrize("width", LAB_WIDTHS)
+@pytest.mark.parametrize("page", LAB_PAGES)
+def test_lab_page_fits_the_window_without_sideways_scrolling(layout, page, width):
+    figures = layout[f"{page}@{width}"]
+    assert figures["width"] == width and figures["code_blocks"] >= 3, figures
+    assert figures["scrollWidth"] <= figures["clientWidth"], (
+        f"{page}.html at {width} px scrolls sideways: {figures}")
+    assert figures["problems"] == 0, (
+        f"{page}.html at {width} px: {figures['problems']} elements wider than their box or the "
+        "page, the first:\n" + "\n".join(figures["first"]))
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
