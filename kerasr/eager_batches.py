@@ -12,13 +12,12 @@ this, 10.5 s with it (``benchmarks/bench_plugin.py``, docs/testing-your-course.m
 
 So, while functions run eagerly (everywhere, or for a model compiled with
 ``run_eagerly=True`` when kerasr's ``fit()``/``evaluate()``/``predict()`` call it) and the
-model has no distribution strategy, Keras's
-TensorFlow epoch iterator uses the data adapter's own NumPy iterator (the one Keras's JAX
-and NumPy backends use): the same batch size, partial last batch, shuffling (from NumPy's
-seeded generator instead of TensorFlow's), class weights and sample weights, and the
-trainer's eager step takes the batches as they come. Everything else keeps Keras's path:
-compiled functions, ``tf.data`` datasets, generators, ``PyDataset``, sparse or ragged
-inputs, and any distribution strategy.
+model has no distribution strategy, Keras's TensorFlow epoch iterator uses the data
+adapter's own NumPy iterator (the one Keras's JAX and NumPy backends use): the same batch
+size, partial last batch, shuffling (from NumPy's seeded generator instead of TensorFlow's),
+class weights and sample weights, and the trainer's eager step takes the batches as they
+come. Everything else keeps Keras's path: compiled functions, ``tf.data`` datasets,
+generators, ``PyDataset``, sparse or ragged inputs, and any distribution strategy.
 
 Installed once when kerasr loads Keras on the TensorFlow backend; if Keras's internals are
 not the expected ones (another Keras version), nothing is changed.
