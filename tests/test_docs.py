@@ -420,26 +420,30 @@ function kerasrOverflow(doc) {
 
 
 def _layout_harness(cases: list[tuple[str, int]]) -> str:
-    frames = "".join(
-        f'<iframe data-case="{page}@{width}" src="{page}.html" '
-        f'style="border:0;display:block;width:{width}px;height:900px"></iframe>'
-        for page, width in cases)
-    return f"""<!doctype html><html><body style="margin:0">{frames}<pre id="result"></pre>
+    """The outer page: one iframe per case, each measured once it has loaded. The frames are
+    made by the script, listener first, so a frame that loads at once is not missed."""
+    return f"""<!doctype html><html><body style="margin:0"><pre id="result"></pre>
 <script>{_MEASURE_JS}
+const cases = {json.dumps([[page, width] for page, width in cases])};
 const results = {{}};
-let pending = {len(cases)};
-for (const frame of document.querySelectorAll("iframe")) {{
+let pending = cases.length;
+for (const [page, width] of cases) {{
+  const frame = document.createElement("iframe");
+  frame.style.cssText = `border:0;display:block;width:${{width}}px;height:900px`;
   frame.addEventListener("load", () => setTimeout(() => {{
-    results[frame.dataset.case] = kerasrOverflow(frame.contentDocument);
+    results[`${{page}}@${{width}}`] = kerasrOverflow(frame.contentDocument);
     if (--pending === 0) document.getElementById("result").textContent = JSON.stringify(results);
   }}, 300));
+  frame.src = `${{page}}.html`;
+  document.body.insertBefore(frame, document.getElementById("result"));
 }}
 </script></body></html>"""
 
 
 @pytest.fixture(scope="module")
 def layout(built_site, served_site, tmp_path_factory):
-    """The overflow figures of each LAYOUT_PAGES page at each LAYOUT_WIDTHS width (one run)."""
+    """The overflow figures of each LAYOUT_PAGES page at each LAYOUT_WIDTHS width, and of each
+    lab page at LAB_WIDTHS (one Chromium run)."""
     if CHROMIUM is None:
         pytest.skip("chromium not installed (apt-get install chromium)")
     cases = [(page, width) for page in LAYOUT_PAGES for width in LAYOUT_WIDTHS]
