@@ -41,8 +41,7 @@ AUGMENT = dict(rotation_range=40, width_shift_range=0.2, height_shift_range=0.2,
 PLAIN = dict(rescale=1 / 255)
 SIZE = (150, 150)
 BATCH = 32
-MARK_BEGIN = "<!-- bench_images: begin -->"
-MARK_END = "<!-- bench_images: end -->"
+SECTION = "bench_images"  # its part of docs/performance.md
 
 
 def make_folder(root: Path, n: int) -> Path:
@@ -198,20 +197,6 @@ def table(results: list[tuple[str, str, float]], n_images: int, rounds: int) -> 
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path) -> None:
-    """Replace (or append) this benchmark's section of ``path``, atomically."""
-    current = path.read_text() if path.exists() else ""
-    block = f"{MARK_BEGIN}\n{text}{MARK_END}\n"
-    if MARK_BEGIN in current and MARK_END in current:
-        head, rest = current.split(MARK_BEGIN, 1)
-        new = head + block + rest.split(MARK_END, 1)[1].lstrip("\n")
-    else:
-        new = current.rstrip("\n") + "\n\n" + block
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new)
-    os.replace(tmp, path)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="128 images, 1 round, no file")
@@ -225,7 +210,9 @@ def main(argv: list[str] | None = None) -> None:
     text = table(results, n, rounds)
     print(text)
     if not args.quick:
-        write_section(text, ROOT / "docs" / "performance.md")
+        from benchmarks.sections import write_section
+
+        write_section(SECTION, text, ROOT / "docs" / "performance.md")
 
 
 if __name__ == "__main__":
