@@ -273,8 +273,8 @@ def _import_if_present(name: str) -> None:
 def serve() -> int:
     """The warm runner: import once, then fork one child per spec path read from stdin.
 
-It reports ready once Keras is imported (:data:`PRELOAD`); the rest of the common imports
-(:data:`PRELOAD_LATER`) follow between requests.
+    It reports ready once Keras is imported (:data:`PRELOAD`); the rest of the common imports
+    (:data:`PRELOAD_LATER`) follow between requests.
 
     Protocol (one JSON object per line on the original stdout): ``{"ready": true}`` or
     ``{"error": ...}`` after the imports; then, per request, ``{"spec": PATH, "pid": N}`` as
